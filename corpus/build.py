@@ -1,0 +1,273 @@
+"""Derive everything a user loads from the annotation sources, deterministically.
+
+``khabar build`` reads ``corpus/annotations/*.json`` (through the format module, so the same checks as
+``khabar validate`` guard it), adds sentences and tokens, and writes ``corpus/data/``: the full
+``documents.jsonl``, the task views ``entities.jsonl`` (one row per sentence, IOB2 over the outermost
+mentions plus every mention as a span list), ``quotes.jsonl`` and ``events.jsonl`` (one row per
+document), ``MANIFEST.json`` with each file's sha256, and the Hugging Face front matter of README.md.
+``khabar build --check`` compares instead of writing and names every stale file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from khabar.corpus import format as fmt
+from khabar.corpus.stats import corpus_stats, stats_markdown
+from khabar.corpus.tokenize import split_sentences, tokenize
+from khabar.corpus.version import DATA_VERSION
+
+DATA_FILES = ("documents.jsonl", "entities.jsonl", "quotes.jsonl", "events.jsonl")
+README = fmt.ROOT / "README.md"
+
+
+def iob2_names() -> list[str]:
+    """The IOB2 tag names in ClassLabel order: ``O``, then ``B-X``, ``I-X`` per entity type."""
+    return ["O"] + [f"{prefix}-{t}" for t in fmt.labels()["entity_types"] for prefix in ("B", "I")]
+
+
+def gold_boundaries(doc: fmt.Document) -> set[int]:
+    """Every offset where a gold span starts or ends: tokens must break there."""
+    spans: list[fmt.Span] = [m.span for m in doc.entities]
+    spans += [q.content for q in doc.quotes] + [q.cue for q in doc.quotes if q.cue is not None]
+    spans += [e.trigger for e in doc.events]
+    return {offset for span in spans for offset in (span.start, span.end)}
+
+
+def with_layout(doc: fmt.Document) -> fmt.Document:
+    """The document with its sentences and gold-aligned tokens."""
+    sentences = tuple(fmt.Span(*s) for s in split_sentences(doc.text))
+    tokens = tuple(fmt.Span(*t) for t in tokenize(doc.text, gold_boundaries(doc)))
+    return replace(doc, sentences=sentences, tokens=tokens)
+
+
+def layout_problems(doc: fmt.Document, where: str) -> list[fmt.Problem]:
+    """Gold spans that the sentence view would cut: an entity mention or trigger across a sentence
+    boundary, or a span that does not begin and end on token boundaries."""
+    problems = []
+    starts = {t.start for t in doc.tokens}
+    ends = {t.end for t in doc.tokens}
+    sentence_of = _sentence_index(doc)
+    labelled = [(f"entities[{i}]", m.span) for i, m in enumerate(doc.entities)]
+    labelled += [(f"events[{i}].trigger", e.trigger) for i, e in enumerate(doc.events)]
+    labelled += [(f"quotes[{i}].cue", q.cue) for i, q in enumerate(doc.quotes) if q.cue is not None]
+    for path, span in labelled:
+        if span.start not in starts or span.end not in ends:
+            problems.append(fmt.Problem(where, path, f"{span.start}:{span.end} does not fall on token boundaries"))
+        elif sentence_of(span.start) != sentence_of(span.end - 1):
+            problems.append(fmt.Problem(where, path, f"{span.start}:{span.end} crosses a sentence boundary"))
+    return problems
+
+
+def _sentence_index(doc: fmt.Document):
+    import bisect
+
+    starts = [s.start for s in doc.sentences]
+    return lambda offset: bisect.bisect_right(starts, offset) - 1
+
+
+def read_corpus_sources(paths: Iterable[Path] | None = None) -> list[fmt.Document]:
+    """All annotation sources with their layout, after every check passed."""
+    documents = [with_layout(doc) for doc in fmt.read_annotations(paths)]
+    problems = [p for doc in documents for p in layout_problems(doc, fmt.display_path(fmt.ANNOTATIONS_DIR / f"{doc.id}.json"))]
+    problems += seed_index_problems(documents)
+    if problems:
+        raise fmt.ValidationFailed(problems)
+    return documents
+
+
+def seed_index_problems(documents: Sequence[fmt.Document]) -> list[fmt.Problem]:
+    """Each seed listed in ``seeds/index.json`` has one annotation file whose metadata agrees with it."""
+    index_path = fmt.SEEDS_DIR / "index.json"
+    where = fmt.display_path(index_path)
+    entries = {entry["id"]: entry for entry in fmt.read_json_file(index_path)["documents"]}
+    problems = []
+    by_id = {doc.id: doc for doc in documents}
+    for doc_id, entry in sorted(entries.items()):
+        doc = by_id.get(doc_id)
+        if doc is None:
+            problems.append(fmt.Problem(where, "documents", f"{doc_id} has no annotation file corpus/annotations/{doc_id}.json"))
+            continue
+        for key, meta_key in (("file", "source_file"), ("sha256", "sha256"), ("publisher", "publisher"), ("published", "published"), ("language", "language")):
+            if doc.meta.get(meta_key) != entry.get(key):
+                problems.append(
+                    fmt.Problem(f"corpus/annotations/{doc_id}.json", f"meta.{meta_key}", f"{doc.meta.get(meta_key)!r} differs from {where} ({entry.get(key)!r})")
+                )
+    for doc_id in sorted(set(by_id) - set(entries)):
+        problems.append(fmt.Problem(f"corpus/annotations/{doc_id}.json", "id", f"{doc_id} is not listed in {where}"))
+    return problems
+
+
+# --------------------------------------------------------------------------------------------------
+# Task views
+
+
+def outermost(mentions: Iterable[fmt.Mention]) -> list[fmt.Mention]:
+    """The mentions that no other mention contains: the flat layer."""
+    ordered = sorted(mentions, key=lambda m: (m.start, -m.end))
+    flat: list[fmt.Mention] = []
+    for mention in ordered:
+        if not flat or mention.start >= flat[-1].end:
+            flat.append(mention)
+    return flat
+
+
+def _span_json(doc: fmt.Document, span: fmt.Span | None) -> dict | None:
+    return None if span is None else {"start": span.start, "end": span.end, "text": doc.span_text(span)}
+
+
+def entity_rows(doc: fmt.Document) -> list[dict[str, Any]]:
+    tag_id = {name: i for i, name in enumerate(iob2_names())}
+    rows = []
+    for k, sentence in enumerate(doc.sentences):
+        tokens = [t for t in doc.tokens if sentence.start <= t.start and t.end <= sentence.end]
+        index_of_start = {t.start: i for i, t in enumerate(tokens)}
+        index_of_end = {t.end: i + 1 for i, t in enumerate(tokens)}
+        inside = sorted(
+            (m for m in doc.entities if sentence.start <= m.start and m.end <= sentence.end), key=lambda m: (m.start, -m.end, m.id)
+        )
+        tags = ["O"] * len(tokens)
+        for mention in outermost(inside):
+            first, last = index_of_start[mention.start], index_of_end[mention.end]
+            tags[first] = f"B-{mention.type}"
+            for i in range(first + 1, last):
+                tags[i] = f"I-{mention.type}"
+        rows.append(
+            {
+                "id": f"{doc.id}-{k:03d}",
+                "document_id": doc.id,
+                "sentence": k,
+                "start": sentence.start,
+                "end": sentence.end,
+                "tokens": [doc.span_text(t) for t in tokens],
+                "ner_tags": [tag_id[tag] for tag in tags],
+                "entities": [
+                    {
+                        "id": m.id,
+                        "start": m.start,
+                        "end": m.end,
+                        "token_start": index_of_start[m.start],
+                        "token_end": index_of_end[m.end],
+                        "text": m.text,
+                        "type": m.type,
+                        "kind": m.kind,
+                        "entity": m.entity,
+                    }
+                    for m in inside
+                ],
+            }
+        )
+    return rows
+
+
+def quote_row(doc: fmt.Document) -> dict[str, Any]:
+    quotes = []
+    for q in doc.quotes:
+        source = doc.mention(q.source) if q.source else None
+        quotes.append(
+            {
+                "id": q.id,
+                "type": q.type,
+                "content": _span_json(doc, q.content),
+                "cue": _span_json(doc, q.cue),
+                "source": None if source is None else _span_json(doc, source.span),
+                "speaker": q.speaker,
+                "speaker_name": None if q.speaker is None else doc.cluster(q.speaker).canonical,
+            }
+        )
+    return {"id": doc.id, "text": doc.text, "quotes": quotes}
+
+
+def event_row(doc: fmt.Document) -> dict[str, Any]:
+    events = []
+    for e in doc.events:
+        arguments = []
+        for a in e.arguments:
+            mention = doc.mention(a.mention)
+            arguments.append({"role": a.role, **_span_json(doc, mention.span), "entity": mention.entity})
+        events.append(
+            {
+                "id": e.id,
+                "type": e.type,
+                "trigger": _span_json(doc, e.trigger),
+                "arguments": arguments,
+                "modality": e.modality,
+                "polarity": e.polarity,
+                "genericity": e.genericity,
+                "tense": e.tense,
+                "coref": e.coref,
+            }
+        )
+    return {"id": doc.id, "text": doc.text, "events": events}
+
+
+def render_views(documents: Sequence[fmt.Document]) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "documents": [fmt.document_to_json(doc, with_layout=True) for doc in documents],
+        "entities": [row for doc in documents for row in entity_rows(doc)],
+        "quotes": [quote_row(doc) for doc in documents],
+        "events": [event_row(doc) for doc in documents],
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing and checking
+
+
+@dataclass(frozen=True)
+class BuiltFile:
+    path: Path
+    content: str
+
+
+def render(documents: Sequence[fmt.Document]) -> list[BuiltFile]:
+    """Every built file's path and exact content."""
+    from khabar.corpus import card
+
+    views = render_views(documents)
+    files = [
+        BuiltFile(fmt.DATA_DIR / f"{name}.jsonl", "".join(fmt.dumps_line(row) + "\n" for row in rows))
+        for name, rows in views.items()
+    ]
+    manifest = {
+        "data_version": DATA_VERSION,
+        "schema_version": fmt.schema_version(),
+        "files": {
+            f.path.name: {
+                "sha256": hashlib.sha256(f.content.encode("utf-8")).hexdigest(),
+                "bytes": len(f.content.encode("utf-8")),
+                "rows": len(views[f.path.stem]),
+            }
+            for f in files
+        },
+    }
+    files.append(BuiltFile(fmt.DATA_DIR / "MANIFEST.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
+    readme = README.read_text(encoding="utf-8") if README.exists() else ""
+    readme = card.with_front_matter(readme, card.front_matter(manifest))
+    readme = card.replace_block(readme, "stats", stats_markdown(corpus_stats(documents)))
+    files.append(BuiltFile(README, readme))
+    return files
+
+
+def build(*, check: bool = False) -> list[str]:
+    """Write the built files, or with ``check`` return the stale ones (repository-relative paths)."""
+    files = render(read_corpus_sources())
+    stale = []
+    for built in files:
+        current = built.path.read_text(encoding="utf-8") if built.path.exists() else None
+        if current != built.content:
+            stale.append(fmt.display_path(built.path))
+            if not check:
+                built.path.parent.mkdir(parents=True, exist_ok=True)
+                built.path.write_text(built.content, encoding="utf-8")
+    return stale
+
+
+def data_fingerprint() -> tuple[str, str]:
+    """(data version, sha256 of the built documents file): what a score signature pins."""
+    manifest = fmt.read_json_file(fmt.DATA_DIR / "MANIFEST.json")
+    return manifest["data_version"], manifest["files"]["documents.jsonl"]["sha256"]

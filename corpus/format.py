@@ -1,0 +1,791 @@
+"""Read, validate and write Khabar documents and predictions.
+
+This is the one module that knows the on-disk formats (``docs/format.md``, ``schema/``). Everything else,
+the build, the scorers, the baselines, the exchange formats, goes through it and works on the frozen
+dataclasses defined here.
+
+Every problem found in an input is reported as a :class:`Problem`, one line that names the file, the
+line or document, and the JSON path of the field, and all problems are collected before anything fails,
+so that a user fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+import jsonschema
+import referencing
+import referencing.exceptions
+import referencing.jsonschema
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA_DIR = ROOT / "schema"
+SEEDS_DIR = ROOT / "seeds"
+ANNOTATIONS_DIR = ROOT / "corpus" / "annotations"
+DATA_DIR = ROOT / "corpus" / "data"
+DOCUMENTS_FILE = DATA_DIR / "documents.jsonl"
+
+MAX_PROBLEMS = 50
+"""How many problems an input error lists before it stops counting."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Errors
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as the input allows."""
+
+    where: str
+    """The file, with ``:line`` for line-based inputs."""
+    path: str
+    """The JSON path of the offending field (``entities[12].end``), or ``""`` for the whole record."""
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.path}: {self.message}" if self.path else f"{self.where}: {self.message}"
+
+
+class KhabarError(Exception):
+    """An error a user can act on; the CLI prints it as is, without a traceback."""
+
+    exit_code = 2
+
+
+class InputError(KhabarError):
+    """An input that cannot be used: unreadable, malformed, or inconsistent with the gold."""
+
+    def __init__(self, problems: Sequence[Problem] | str):
+        self.problems: tuple[Problem | str, ...] = (problems,) if isinstance(problems, str) else tuple(problems)
+        shown = [str(p) for p in self.problems[:MAX_PROBLEMS]]
+        if len(self.problems) > MAX_PROBLEMS:
+            shown.append(f"... and {len(self.problems) - MAX_PROBLEMS} more problems")
+        super().__init__("\n".join(shown))
+
+
+class ValidationFailed(InputError):
+    """Gold annotations that break the schema or the rules a schema cannot express."""
+
+    exit_code = 1
+
+
+# --------------------------------------------------------------------------------------------------
+# Labels and schemas
+
+
+@functools.cache
+def _schema_resources() -> dict[str, dict]:
+    return {
+        name: json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+        for name in ("labels.json", "document.schema.json", "prediction.schema.json")
+    }
+
+
+@functools.cache
+def labels() -> Mapping[str, Any]:
+    """The label inventories of ``schema/labels.json``, in their fixed order.
+
+    Keys: ``entity_types``, ``mention_kinds``, ``quote_types``, ``event_types``, ``time_roles``,
+    ``event_roles`` (subtype -> allowed roles) and ``event_attributes`` (attribute -> values).
+    """
+    defs = _schema_resources()["labels.json"]["$defs"]
+    return {
+        "entity_types": tuple(defs["entity_type"]["enum"]),
+        "mention_kinds": tuple(defs["mention_kind"]["enum"]),
+        "quote_types": tuple(defs["quote_type"]["enum"]),
+        "event_types": tuple(defs["event_type"]["enum"]),
+        "time_roles": tuple(defs["time_role"]["enum"]),
+        "event_roles": {
+            subtype: tuple(spec["enum"]) for subtype, spec in defs["roles_by_event_type"]["properties"].items()
+        },
+        "event_attributes": {name: tuple(defs[name]["enum"]) for name in ("modality", "polarity", "genericity", "tense")},
+    }
+
+
+def schema_version() -> str:
+    return _schema_resources()["document.schema.json"]["version"]
+
+
+def _refuse_retrieval(uri: str):
+    raise referencing.exceptions.NoSuchResource(ref=uri)
+
+
+@functools.cache
+def _validator(schema_name: str) -> jsonschema.protocols.Validator:
+    """One validator per schema, built once, that resolves ``$ref`` only among our own schema files."""
+    resources = _schema_resources()
+    registry = referencing.Registry(retrieve=_refuse_retrieval).with_resources(
+        (schema["$id"], referencing.jsonschema.DRAFT202012.create_resource(schema)) for schema in resources.values()
+    )
+    schema = resources[schema_name]
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    """Render ``["entities", 12, "end"]`` as ``entities[12].end``."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _schema_problems(instance: Any, schema_name: str, where: str) -> list[Problem]:
+    errors = sorted(_validator(schema_name).iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    return [Problem(where, json_path(error.absolute_path), _short(error)) for error in errors]
+
+
+def _short(error: jsonschema.ValidationError) -> str:
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of the allowed values"
+    if error.validator == "oneOf":
+        return f"{_clip(error.instance)} is neither a span nor null"
+    return error.message.replace("\n", " ")
+
+
+def _clip(value: Any, width: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+# --------------------------------------------------------------------------------------------------
+# Gold documents
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Mention:
+    id: str
+    start: int
+    end: int
+    text: str
+    type: str
+    kind: str
+    entity: str
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    id: str
+    type: str
+    canonical: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: str
+    type: str
+    content: Span
+    cue: Span | None
+    source: str | None
+    speaker: str | None
+
+
+@dataclass(frozen=True)
+class Argument:
+    role: str
+    mention: str
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    type: str
+    trigger: Span
+    arguments: tuple[Argument, ...]
+    modality: str
+    polarity: str
+    genericity: str
+    tense: str
+    coref: str
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    text: str
+    meta: Mapping[str, Any]
+    sentences: tuple[Span, ...] = ()
+    tokens: tuple[Span, ...] = ()
+    entities: tuple[Mention, ...] = ()
+    clusters: tuple[Cluster, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    events: tuple[Event, ...] = ()
+
+    def mention(self, mention_id: str) -> Mention:
+        return self._mentions_by_id[mention_id]
+
+    def cluster(self, cluster_id: str) -> Cluster:
+        return self._clusters_by_id[cluster_id]
+
+    @functools.cached_property
+    def _mentions_by_id(self) -> dict[str, Mention]:
+        return {m.id: m for m in self.entities}
+
+    @functools.cached_property
+    def _clusters_by_id(self) -> dict[str, Cluster]:
+        return {c.id: c for c in self.clusters}
+
+    def span_text(self, span: Span) -> str:
+        return self.text[span.start : span.end]
+
+
+def _span(obj: Mapping | None) -> Span | None:
+    return None if obj is None else Span(obj["start"], obj["end"])
+
+
+def document_from_json(obj: Mapping[str, Any]) -> Document:
+    """Build a :class:`Document` from its JSON form; assumes :func:`check_document` found no problem."""
+    return Document(
+        id=obj["id"],
+        text=obj["text"],
+        meta=dict(obj["meta"]),
+        sentences=tuple(Span(s["start"], s["end"]) for s in obj.get("sentences", ())),
+        tokens=tuple(Span(t["start"], t["end"]) for t in obj.get("tokens", ())),
+        entities=tuple(Mention(**m) for m in obj["entities"]),
+        clusters=tuple(Cluster(**c) for c in obj["clusters"]),
+        quotes=tuple(
+            Quote(q["id"], q["type"], _span(q["content"]), _span(q["cue"]), q["source"], q["speaker"]) for q in obj["quotes"]
+        ),
+        events=tuple(
+            Event(
+                id=e["id"],
+                type=e["type"],
+                trigger=_span(e["trigger"]),
+                arguments=tuple(Argument(a["role"], a["mention"]) for a in e["arguments"]),
+                modality=e["modality"],
+                polarity=e["polarity"],
+                genericity=e["genericity"],
+                tense=e["tense"],
+                coref=e["coref"],
+            )
+            for e in obj["events"]
+        ),
+    )
+
+
+def document_to_json(doc: Document, *, with_layout: bool | None = None) -> dict[str, Any]:
+    """The JSON form of a document, keys in canonical order.
+
+    ``sentences`` and ``tokens`` are written when the document has them, unless ``with_layout`` says
+    otherwise (annotation sources never carry them; built documents always do).
+    """
+    text = doc.text
+
+    def span(s: Span | None) -> dict | None:
+        return None if s is None else {"start": s.start, "end": s.end, "text": text[s.start : s.end]}
+
+    out: dict[str, Any] = {"id": doc.id, "text": text, "meta": dict(doc.meta)}
+    if with_layout if with_layout is not None else bool(doc.sentences or doc.tokens):
+        out["sentences"] = [{"start": s.start, "end": s.end} for s in doc.sentences]
+        out["tokens"] = [{"start": t.start, "end": t.end} for t in doc.tokens]
+    out["clusters"] = [{"id": c.id, "type": c.type, "canonical": c.canonical} for c in doc.clusters]
+    out["entities"] = [
+        {"id": m.id, "start": m.start, "end": m.end, "text": m.text, "type": m.type, "kind": m.kind, "entity": m.entity}
+        for m in doc.entities
+    ]
+    out["quotes"] = [
+        {"id": q.id, "type": q.type, "content": span(q.content), "cue": span(q.cue), "source": q.source, "speaker": q.speaker}
+        for q in doc.quotes
+    ]
+    out["events"] = [
+        {
+            "id": e.id,
+            "type": e.type,
+            "trigger": span(e.trigger),
+            "arguments": [{"role": a.role, "mention": a.mention} for a in e.arguments],
+            "modality": e.modality,
+            "polarity": e.polarity,
+            "genericity": e.genericity,
+            "tense": e.tense,
+            "coref": e.coref,
+        }
+        for e in doc.events
+    ]
+    return out
+
+
+def dumps_annotation(doc: Document) -> str:
+    """The human-editable source form: pretty-printed, one annotation per line, so a gold change is a
+    one-line diff."""
+    obj = document_to_json(doc, with_layout=False)
+    lines = ["{"]
+    keys = list(obj)
+    for i, key in enumerate(keys):
+        comma = "," if i < len(keys) - 1 else ""
+        value = obj[key]
+        if isinstance(value, list):
+            if not value:
+                lines.append(f"  {json.dumps(key)}: []{comma}")
+                continue
+            lines.append(f"  {json.dumps(key)}: [")
+            lines.extend(
+                f"    {_compact(item)}{',' if j < len(value) - 1 else ''}" for j, item in enumerate(value)
+            )
+            lines.append(f"  ]{comma}")
+        elif isinstance(value, dict):
+            body = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            lines.append(f"  {json.dumps(key)}: {body}{comma}")
+        else:
+            lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def dumps_line(obj: Any) -> str:
+    """One JSON Lines record: compact, UTF-8 text kept readable, key order as given."""
+    return _compact(obj)
+
+
+def _compact(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
+
+
+def check_document(obj: Any, where: str, *, seed_check: bool = True) -> list[Problem]:
+    """Every problem with one gold document, in file order: the schema first, then what a schema cannot
+    say (offsets, span texts, unique ids, references, roles, nesting, the seed's hash)."""
+    problems = _schema_problems(obj, "document.schema.json", where)
+    if problems:
+        return problems
+    return _DocumentChecker(obj, where).run(seed_check=seed_check)
+
+
+class _DocumentChecker:
+    def __init__(self, obj: Mapping[str, Any], where: str):
+        self.obj = obj
+        self.where = where
+        self.text: str = obj["text"]
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.where, path, message))
+
+    def run(self, *, seed_check: bool) -> list[Problem]:
+        obj = self.obj
+        self.check_text(seed_check)
+        for layer in ("sentences", "tokens"):
+            for i, span in enumerate(obj.get(layer, ())):
+                self.check_span(span, f"{layer}[{i}]")
+        ids = self.check_ids()
+        clusters = {c["id"]: c for c in obj["clusters"]}
+        mentions = {m["id"]: m for m in obj["entities"]}
+        self.check_mentions(clusters)
+        self.check_quotes(mentions, clusters)
+        self.check_events(mentions)
+        del ids
+        return self.problems
+
+    def check_text(self, seed_check: bool) -> None:
+        meta = self.obj["meta"]
+        digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        if digest != meta["sha256"]:
+            self.add("meta.sha256", f"the text's sha256 is {digest}, not {meta['sha256']}")
+        if not seed_check:
+            return
+        seed = ROOT / meta["source_file"]
+        if not seed.is_file():
+            self.add("meta.source_file", f"{meta['source_file']} does not exist")
+        elif hashlib.sha256(seed.read_bytes()).hexdigest() != digest:
+            self.add("text", f"differs from its seed {meta['source_file']}")
+
+    def check_span(self, span: Mapping[str, Any], path: str) -> bool:
+        start, end, size = span["start"], span["end"], len(self.text)
+        if end > size:
+            self.add(f"{path}.end", f"{end} is past the end of the text ({size} characters)")
+            return False
+        if start >= end:
+            self.add(f"{path}.start", f"{start} is not before end {end}")
+            return False
+        if "text" in span and span["text"] != self.text[start:end]:
+            self.add(f"{path}.text", f"{_clip(span['text'])} does not match the text at {start}:{end}, {_clip(self.text[start:end])}")
+            return False
+        return True
+
+    def check_ids(self) -> set[str]:
+        seen: dict[str, str] = {}
+        for layer in ("clusters", "entities", "quotes", "events"):
+            for i, item in enumerate(self.obj[layer]):
+                path = f"{layer}[{i}].id"
+                if item["id"] in seen:
+                    self.add(path, f"duplicate id {item['id']!r} (first used at {seen[item['id']]})")
+                else:
+                    seen[item["id"]] = path
+        return set(seen)
+
+    def check_mentions(self, clusters: Mapping[str, Mapping]) -> None:
+        used: set[str] = set()
+        placed: dict[tuple[int, int, str], int] = {}
+        valid: list[tuple[int, int, int]] = []
+        for i, mention in enumerate(self.obj["entities"]):
+            path = f"entities[{i}]"
+            if self.check_span(mention, path):
+                key = (mention["start"], mention["end"], mention["type"])
+                if key in placed:
+                    self.add(path, f"repeats entities[{placed[key]}] (same span and type)")
+                placed.setdefault(key, i)
+                valid.append((mention["start"], mention["end"], i))
+            cluster = clusters.get(mention["entity"])
+            if cluster is None:
+                self.add(f"{path}.entity", f"unknown cluster {mention['entity']!r}")
+                continue
+            used.add(cluster["id"])
+            if cluster["type"] != mention["type"]:
+                self.add(f"{path}.type", f"{mention['type']} differs from its cluster {cluster['id']}'s type {cluster['type']}")
+        for i, cluster in enumerate(self.obj["clusters"]):
+            if cluster["id"] not in used:
+                self.add(f"clusters[{i}]", f"cluster {cluster['id']!r} has no mention")
+        self.check_nesting(sorted(valid, key=lambda v: (v[0], -v[1], v[2])))
+
+    def check_nesting(self, spans: list[tuple[int, int, int]]) -> None:
+        """Mentions may nest but never cross: after sorting by (start, -end), each span either lies inside
+        every open span that contains its start or begins after it ends."""
+        open_spans: list[tuple[int, int, int]] = []
+        for start, end, index in spans:
+            while open_spans and open_spans[-1][1] <= start:
+                open_spans.pop()
+            if open_spans and end > open_spans[-1][1]:
+                other = open_spans[-1][2]
+                self.add(f"entities[{index}]", f"crosses entities[{other}] (mentions may nest but not overlap partially)")
+                continue
+            open_spans.append((start, end, index))
+
+    def check_quotes(self, mentions: Mapping[str, Mapping], clusters: Mapping[str, Mapping]) -> None:
+        for i, quote in enumerate(self.obj["quotes"]):
+            path = f"quotes[{i}]"
+            self.check_span(quote["content"], f"{path}.content")
+            if quote["cue"] is not None:
+                self.check_span(quote["cue"], f"{path}.cue")
+            source, speaker = quote["source"], quote["speaker"]
+            if source is not None and source not in mentions:
+                self.add(f"{path}.source", f"unknown mention {source!r}")
+            if speaker is not None and speaker not in clusters:
+                self.add(f"{path}.speaker", f"unknown cluster {speaker!r}")
+            if source in mentions and speaker is not None and mentions[source]["entity"] != speaker:
+                self.add(f"{path}.speaker", f"{speaker!r} is not the cluster of its source {source!r} ({mentions[source]['entity']!r})")
+
+    def check_events(self, mentions: Mapping[str, Mapping]) -> None:
+        allowed = labels()["event_roles"]
+        coref_types: dict[str, tuple[str, int]] = {}
+        for i, event in enumerate(self.obj["events"]):
+            path = f"events[{i}]"
+            self.check_span(event["trigger"], f"{path}.trigger")
+            for j, argument in enumerate(event["arguments"]):
+                arg_path = f"{path}.arguments[{j}]"
+                if argument["role"] not in allowed[event["type"]]:
+                    self.add(f"{arg_path}.role", f"{argument['role']!r} is not a role of {event['type']}")
+                if argument["mention"] not in mentions:
+                    self.add(f"{arg_path}.mention", f"unknown mention {argument['mention']!r}")
+            first = coref_types.setdefault(event["coref"], (event["type"], i))
+            if first[0] != event["type"]:
+                self.add(f"{path}.coref", f"{event['coref']!r} joins a {event['type']} to events[{first[1]}], a {first[0]}")
+
+
+def read_json_file(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise InputError(f"{path}:{error.lineno}: not JSON: {error.msg} (column {error.colno})") from None
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the repository when inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def read_annotation(path: Path, *, seed_check: bool = True) -> Document:
+    """Read and fully validate one annotation source file (``corpus/annotations/<id>.json``)."""
+    where = display_path(path)
+    obj = read_json_file(Path(path))
+    problems = check_document(obj, where, seed_check=seed_check)
+    if not problems and obj["id"] != Path(path).stem:
+        problems.append(Problem(where, "id", f"{obj['id']!r} differs from the file name {Path(path).stem!r}"))
+    if problems:
+        raise ValidationFailed(problems)
+    return document_from_json(obj)
+
+
+def annotation_paths(directory: Path = ANNOTATIONS_DIR) -> list[Path]:
+    return sorted(Path(directory).glob("*.json"))
+
+
+def read_annotations(paths: Iterable[Path] | None = None) -> list[Document]:
+    """Read every annotation source, collecting the problems of all files before failing."""
+    documents, problems = [], []
+    for path in annotation_paths() if paths is None else paths:
+        try:
+            documents.append(read_annotation(path))
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ValidationFailed(problems)
+    seen: dict[str, str] = {}
+    for document in documents:
+        if document.id in seen:
+            problems.append(Problem(document.id, "id", f"duplicate document id (also in {seen[document.id]})"))
+        seen[document.id] = document.id
+    if problems:
+        raise ValidationFailed(problems)
+    return sorted(documents, key=lambda d: d.id)
+
+
+def write_annotation(doc: Document, path: Path) -> None:
+    Path(path).write_text(dumps_annotation(doc), encoding="utf-8")
+
+
+def iter_jsonl(path: Path) -> Iterator[tuple[int, Any | Problem]]:
+    """Yield ``(line number, object)`` for each non-blank line, or a :class:`Problem` for a line that is
+    not JSON, so that callers can list every bad line."""
+    where = display_path(path)
+    try:
+        handle = open(path, encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{where}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{where}: is a directory, not a JSON Lines file") from None
+    with handle:
+        try:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield number, json.loads(line)
+                except json.JSONDecodeError as error:
+                    yield number, Problem(f"{where}:{number}", "", f"not JSON: {error.msg} (column {error.colno})")
+        except UnicodeDecodeError as error:
+            raise InputError(f"{where}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+
+
+def load_corpus(path: Path | None = None) -> list[Document]:
+    """The built corpus (``corpus/data/documents.jsonl`` by default), validated, sorted by id."""
+    path = Path(path) if path is not None else DOCUMENTS_FILE
+    where = display_path(path)
+    documents, problems, seen = [], [], set()
+    if path.is_dir():
+        path = path / "documents.jsonl"
+    if not path.exists():
+        raise InputError(f"{where}: no such file (run `khabar build`)")
+    for number, obj in iter_jsonl(path):
+        if isinstance(obj, Problem):
+            problems.append(obj)
+            continue
+        found = check_document(obj, f"{where}:{number}", seed_check=False)
+        if not found and obj["id"] in seen:
+            found = [Problem(f"{where}:{number}", "id", f"duplicate document {obj['id']!r}")]
+        problems.extend(found)
+        if not found:
+            seen.add(obj["id"])
+            documents.append(document_from_json(obj))
+    if problems:
+        raise InputError(problems)
+    return sorted(documents, key=lambda d: d.id)
+
+
+# --------------------------------------------------------------------------------------------------
+# Predictions
+
+
+@dataclass(frozen=True, order=True)
+class PredictedEntity:
+    start: int
+    end: int
+    type: str
+
+
+@dataclass(frozen=True)
+class PredictedQuote:
+    type: str
+    content: Span
+    cue: Span | None = None
+    source: Span | None = None
+
+
+@dataclass(frozen=True, order=True)
+class PredictedArgument:
+    role: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class PredictedEvent:
+    type: str
+    trigger: Span
+    arguments: tuple[PredictedArgument, ...] = ()
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A system's output for one document. A layer is ``None`` when the system did not submit it."""
+
+    id: str
+    entities: tuple[PredictedEntity, ...] | None = None
+    quotes: tuple[PredictedQuote, ...] | None = None
+    events: tuple[PredictedEvent, ...] | None = None
+
+
+def prediction_from_json(obj: Mapping[str, Any]) -> Prediction:
+    entities = obj.get("entities")
+    quotes = obj.get("quotes")
+    events = obj.get("events")
+    return Prediction(
+        id=obj["id"],
+        entities=None if entities is None else tuple(PredictedEntity(e["start"], e["end"], e["type"]) for e in entities),
+        quotes=None
+        if quotes is None
+        else tuple(PredictedQuote(q["type"], _span(q["content"]), _span(q.get("cue")), _span(q.get("source"))) for q in quotes),
+        events=None
+        if events is None
+        else tuple(
+            PredictedEvent(
+                e["type"],
+                _span(e["trigger"]),
+                tuple(PredictedArgument(a["role"], a["start"], a["end"]) for a in e.get("arguments", ())),
+            )
+            for e in events
+        ),
+    )
+
+
+def prediction_to_json(prediction: Prediction, text: str | None = None) -> dict[str, Any]:
+    """The JSON form of a prediction; with ``text``, spans carry their text for readability."""
+
+    def span(s: Span | None) -> dict | None:
+        if s is None:
+            return None
+        out = {"start": s.start, "end": s.end}
+        if text is not None:
+            out["text"] = text[s.start : s.end]
+        return out
+
+    out: dict[str, Any] = {"id": prediction.id}
+    if prediction.entities is not None:
+        out["entities"] = [{**span(Span(e.start, e.end)), "type": e.type} for e in prediction.entities]
+    if prediction.quotes is not None:
+        out["quotes"] = [
+            {"type": q.type, "content": span(q.content), "cue": span(q.cue), "source": span(q.source)} for q in prediction.quotes
+        ]
+    if prediction.events is not None:
+        out["events"] = [
+            {
+                "type": e.type,
+                "trigger": span(e.trigger),
+                "arguments": [{"role": a.role, **span(Span(a.start, a.end))} for a in e.arguments],
+            }
+            for e in prediction.events
+        ]
+    return out
+
+
+def check_prediction(obj: Any, text: str | None, where: str) -> list[Problem]:
+    """Every problem with one prediction record: the schema, then offsets and span texts against the
+    document text (when the document is known) and event roles."""
+    problems = _schema_problems(obj, "prediction.schema.json", where)
+    if problems or text is None:
+        return problems
+    size = len(text)
+
+    def span(s: Mapping | None, path: str) -> None:
+        if s is None:
+            return
+        start, end = s["start"], s["end"]
+        if end > size:
+            problems.append(Problem(where, f"{path}.end", f"{end} is past the end of the text ({size} characters)"))
+        elif start >= end:
+            problems.append(Problem(where, f"{path}.start", f"{start} is not before end {end}"))
+        elif "text" in s and s["text"] != text[start:end]:
+            problems.append(
+                Problem(where, f"{path}.text", f"{_clip(s['text'])} does not match the text at {start}:{end}, {_clip(text[start:end])}")
+            )
+
+    for i, entity in enumerate(obj.get("entities", ())):
+        span(entity, f"entities[{i}]")
+    for i, quote in enumerate(obj.get("quotes", ())):
+        for part in ("content", "cue", "source"):
+            span(quote.get(part), f"quotes[{i}].{part}")
+    allowed = labels()["event_roles"]
+    for i, event in enumerate(obj.get("events", ())):
+        span(event["trigger"], f"events[{i}].trigger")
+        for j, argument in enumerate(event.get("arguments", ())):
+            path = f"events[{i}].arguments[{j}]"
+            if argument["role"] not in allowed[event["type"]]:
+                problems.append(Problem(where, f"{path}.role", f"{argument['role']!r} is not a role of {event['type']}"))
+            span(argument, path)
+    return problems
+
+
+def read_predictions(path: Path, gold: Mapping[str, Document]) -> dict[str, Prediction]:
+    """Read and validate a prediction file against the gold documents, before any number is computed.
+
+    Raises :class:`InputError` listing every problem (up to a cap): a line that is not JSON, a field of
+    the wrong type, an unknown label or role, an unknown or repeated document id, an offset outside the
+    text or reversed, a span text that does not match. Documents missing from the file are the caller's
+    business (see :func:`missing_documents`).
+    """
+    where_file = display_path(path)
+    predictions: dict[str, Prediction] = {}
+    first_line: dict[str, int] = {}
+    problems: list[Problem] = []
+    for number, obj in iter_jsonl(Path(path)):
+        if isinstance(obj, Problem):
+            problems.append(obj)
+            continue
+        doc_id = obj.get("id") if isinstance(obj, dict) else None
+        where = f"{where_file}:{number}" + (f" ({doc_id})" if isinstance(doc_id, str) else "")
+        document = gold.get(doc_id) if isinstance(doc_id, str) else None
+        if isinstance(doc_id, str) and document is None:
+            problems.append(Problem(where, "id", f"unknown document id {doc_id!r}"))
+        elif isinstance(doc_id, str) and doc_id in first_line:
+            problems.append(Problem(where, "id", f"duplicate document {doc_id!r} (first on line {first_line[doc_id]})"))
+            continue
+        found = check_prediction(obj, document.text if document else None, where)
+        problems.extend(found)
+        if document is not None and not found:
+            first_line[doc_id] = number
+            predictions[doc_id] = prediction_from_json(obj)
+        if len(problems) > MAX_PROBLEMS:
+            break
+    if problems:
+        raise InputError(problems)
+    return predictions
+
+
+def missing_documents(predictions: Mapping[str, Prediction], gold: Mapping[str, Document]) -> list[str]:
+    """Gold documents a submission left out, in id order (scored as empty predictions)."""
+    return sorted(set(gold) - set(predictions))
+
+
+def write_predictions(predictions: Iterable[Prediction], path: Path | None, texts: Mapping[str, str] | None = None) -> str:
+    """Serialise predictions as JSON Lines; write them to ``path`` when given, and return the text."""
+    out = "".join(
+        dumps_line(prediction_to_json(p, None if texts is None else texts.get(p.id))) + "\n" for p in predictions
+    )
+    if path is not None:
+        Path(path).write_text(out, encoding="utf-8")
+    return out
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -1,0 +1,49 @@
+"""Corpus statistics: counts per layer and label, as printed by ``khabar stats`` and shown in the card."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Sequence
+
+from khabar.corpus import format as fmt
+
+
+def corpus_stats(documents: Sequence[fmt.Document]) -> dict[str, dict[str, int]]:
+    """Section name -> label -> count; labels in inventory order, zero counts left out."""
+    inventory = fmt.labels()
+    mentions = [m for d in documents for m in d.entities]
+    events = [e for d in documents for e in d.events]
+    quotes = [q for d in documents for q in d.quotes]
+    roles = Counter(a.role for e in events for a in e.arguments)
+
+    def ordered(counter: Counter, order: Sequence[str]) -> dict[str, int]:
+        return {label: counter[label] for label in order if counter[label]}
+
+    return {
+        "corpus": {
+            "documents": len(documents),
+            "sentences": sum(len(d.sentences) for d in documents),
+            "tokens": sum(len(d.tokens) for d in documents),
+            "mentions": len(mentions),
+            "clusters": sum(len(d.clusters) for d in documents),
+            "quotes": len(quotes),
+            "events": len(events),
+            "event clusters": sum(len({e.coref for e in d.events}) for d in documents),
+            "arguments": sum(roles.values()),
+        },
+        "mentions by type": ordered(Counter(m.type for m in mentions), inventory["entity_types"]),
+        "mentions by kind": ordered(Counter(m.kind for m in mentions), inventory["mention_kinds"]),
+        "quotes by type": ordered(Counter(q.type for q in quotes), inventory["quote_types"]),
+        "events by subtype": ordered(Counter(e.type for e in events), inventory["event_types"]),
+        "arguments by role": dict(sorted(roles.items())),
+    }
+
+
+def stats_markdown(stats: dict[str, dict[str, int]]) -> str:
+    """One two-column Markdown table per section."""
+    blocks = []
+    for section, counts in stats.items():
+        lines = [f"| {section} | count |", "|---|---:|"]
+        lines += [f"| {label} | {count} |" for label, count in counts.items()] or ["| (none) | 0 |"]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
