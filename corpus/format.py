@@ -14,7 +14,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
@@ -23,7 +24,8 @@ import referencing
 import referencing.exceptions
 import referencing.jsonschema
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(os.environ.get("KHABAR_ROOT") or Path(__file__).resolve().parents[1]).resolve()
+"""The checkout whose schema, seeds and corpus are used; ``KHABAR_ROOT`` points Khabar at another copy."""
 SCHEMA_DIR = ROOT / "schema"
 SEEDS_DIR = ROOT / "seeds"
 ANNOTATIONS_DIR = ROOT / "corpus" / "annotations"
@@ -381,13 +383,12 @@ class _DocumentChecker:
         for layer in ("sentences", "tokens"):
             for i, span in enumerate(obj.get(layer, ())):
                 self.check_span(span, f"{layer}[{i}]")
-        ids = self.check_ids()
+        self.check_ids()
         clusters = {c["id"]: c for c in obj["clusters"]}
         mentions = {m["id"]: m for m in obj["entities"]}
         self.check_mentions(clusters)
         self.check_quotes(mentions, clusters)
         self.check_events(mentions)
-        del ids
         return self.problems
 
     def check_text(self, seed_check: bool) -> None:
@@ -416,7 +417,7 @@ class _DocumentChecker:
             return False
         return True
 
-    def check_ids(self) -> set[str]:
+    def check_ids(self) -> None:
         seen: dict[str, str] = {}
         for layer in ("clusters", "entities", "quotes", "events"):
             for i, item in enumerate(self.obj[layer]):
@@ -425,18 +426,17 @@ class _DocumentChecker:
                     self.add(path, f"duplicate id {item['id']!r} (first used at {seen[item['id']]})")
                 else:
                     seen[item["id"]] = path
-        return set(seen)
 
     def check_mentions(self, clusters: Mapping[str, Mapping]) -> None:
         used: set[str] = set()
-        placed: dict[tuple[int, int, str], int] = {}
+        placed: dict[tuple[int, int], int] = {}
         valid: list[tuple[int, int, int]] = []
         for i, mention in enumerate(self.obj["entities"]):
             path = f"entities[{i}]"
             if self.check_span(mention, path):
-                key = (mention["start"], mention["end"], mention["type"])
+                key = (mention["start"], mention["end"])
                 if key in placed:
-                    self.add(path, f"repeats entities[{placed[key]}] (same span and type)")
+                    self.add(path, f"has the same span as entities[{placed[key]}] (one mention per span)")
                 placed.setdefault(key, i)
                 valid.append((mention["start"], mention["end"], i))
             cluster = clusters.get(mention["entity"])

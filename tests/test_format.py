@@ -1,0 +1,63 @@
+"""The format module: round trips and the seed article."""
+
+from __future__ import annotations
+
+import hashlib
+
+from khabar.corpus import format as fmt
+
+SEED = "seeds/000_0d083f3321f654a4.txt"
+SEED_SHA256 = "f36ad5bd6216021b0876f2320bf3705cec6d31ddb3170cfaf3d711f9b1761630"
+
+
+def test_seed_article_is_byte_identical_to_the_source():
+    assert hashlib.sha256((fmt.ROOT / SEED).read_bytes()).hexdigest() == SEED_SHA256
+
+
+def test_seed_index_lists_every_seed_with_its_hash():
+    index = fmt.read_json_file(fmt.SEEDS_DIR / "index.json")["documents"]
+    listed = {entry["file"] for entry in index}
+    assert listed == {f"seeds/{p.name}" for p in fmt.SEEDS_DIR.glob("*.txt")}
+    for entry in index:
+        assert hashlib.sha256((fmt.ROOT / entry["file"]).read_bytes()).hexdigest() == entry["sha256"]
+        assert entry["language"] == "ar"
+
+
+def test_annotation_round_trip_is_byte_identical():
+    for path in fmt.annotation_paths():
+        original = path.read_text(encoding="utf-8")
+        assert fmt.dumps_annotation(fmt.read_annotation(path)) == original, path
+
+
+def test_built_document_round_trip_is_byte_identical():
+    lines = (fmt.DOCUMENTS_FILE).read_text(encoding="utf-8").splitlines()
+    documents = fmt.load_corpus()
+    assert [fmt.dumps_line(fmt.document_to_json(doc)) for doc in documents] == lines
+
+
+def test_document_text_is_the_seed_text(corpus):
+    for doc in corpus:
+        assert doc.text == (fmt.ROOT / doc.meta["source_file"]).read_bytes().decode("utf-8")
+
+
+def test_prediction_round_trip(gold, tmp_path):
+    doc = next(iter(gold.values()))
+    mention = doc.entities[0]
+    prediction = fmt.Prediction(
+        id=doc.id,
+        entities=(fmt.PredictedEntity(mention.start, mention.end, mention.type),),
+        quotes=(fmt.PredictedQuote("direct", fmt.Span(mention.start, mention.end), None, fmt.Span(mention.start, mention.end)),),
+        events=(fmt.PredictedEvent("Contact:Meet", fmt.Span(mention.start, mention.end), (fmt.PredictedArgument("Entity", mention.start, mention.end),)),),
+    )
+    path = tmp_path / "pred.jsonl"
+    fmt.write_predictions([prediction], path, {doc.id: doc.text})
+    assert fmt.read_predictions(path, gold) == {doc.id: prediction}
+
+
+def test_labels_come_from_the_schema_folder():
+    inventory = fmt.labels()
+    assert len(inventory["entity_types"]) == 21
+    assert len(inventory["event_types"]) == 33
+    assert inventory["event_roles"]["Contact:Meet"][:2] == ("Entity", "Place")
+    assert "Place" not in inventory["event_roles"]["Movement:Transport"]
+    assert all(role in roles for roles in inventory["event_roles"].values() for role in inventory["time_roles"])

@@ -1,0 +1,67 @@
+"""The repository loads with Hugging Face `datasets`, offline, for every config."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from khabar.corpus import format as fmt
+from khabar.corpus.build import iob2_names
+
+
+@pytest.fixture(scope="module")
+def load(tmp_path_factory, monkeypatch_module):
+    monkeypatch_module.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch_module.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch_module.setenv("HF_HOME", str(tmp_path_factory.mktemp("hf_home")))
+    import datasets
+
+    cache = tmp_path_factory.mktemp("hf_cache")
+    datasets.disable_progress_bars()
+    return lambda name: datasets.load_dataset(str(fmt.ROOT), name, split="test", cache_dir=str(cache))
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def built_rows(name):
+    return [json.loads(line) for line in (fmt.DATA_DIR / f"{name}.jsonl").open(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("name", ["documents", "entities", "quotes", "events"])
+def test_every_config_loads_the_built_rows(load, name):
+    dataset = load(name)
+    rows = built_rows(name)
+    assert dataset.num_rows == len(rows) > 0
+    loaded = dataset.to_list()
+    if name == "entities":
+        for row in rows:
+            row["ner_tags"] = list(row["ner_tags"])
+    assert [_without_nulls(r) for r in loaded] == [_without_nulls(r) for r in rows]
+
+
+def _without_nulls(value):
+    """datasets fills absent struct fields with None; compare what both sides actually carry."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
+def test_ner_tag_names_are_in_the_documented_order(load):
+    names = load("entities").features["ner_tags"].feature.names
+    assert names == iob2_names()
+    assert names[:3] == ["O", "B-PERS", "I-PERS"]
+
+
+def test_default_config_is_documents(monkeypatch_module, tmp_path):
+    import datasets
+
+    dataset = datasets.load_dataset(str(fmt.ROOT), split="test", cache_dir=str(tmp_path))
+    assert set(dataset.features) >= {"id", "text", "meta", "sentences", "tokens", "entities", "quotes", "events"}
+    assert dataset[0]["meta"]["published"] == "Thursday 5 October 2023, 03:55 GMT"
