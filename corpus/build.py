@@ -122,6 +122,7 @@ def _span_json(doc: fmt.Document, span: fmt.Span | None) -> dict | None:
 
 def entity_rows(doc: fmt.Document) -> list[dict[str, Any]]:
     tag_id = {name: i for i, name in enumerate(iob2_names())}
+    ner_layer = {m.id for m in fmt.ner_mentions(doc)}
     rows = []
     for k, sentence in enumerate(doc.sentences):
         tokens = [t for t in doc.tokens if sentence.start <= t.start and t.end <= sentence.end]
@@ -131,7 +132,7 @@ def entity_rows(doc: fmt.Document) -> list[dict[str, Any]]:
             (m for m in doc.entities if sentence.start <= m.start and m.end <= sentence.end), key=lambda m: (m.start, -m.end, m.id)
         )
         tags = ["O"] * len(tokens)
-        for mention in outermost(inside):
+        for mention in outermost(m for m in inside if m.id in ner_layer):
             first, last = index_of_start[mention.start], index_of_end[mention.end]
             tags[first] = f"B-{mention.type}"
             for i in range(first + 1, last):

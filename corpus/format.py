@@ -251,6 +251,13 @@ def _span(obj: Mapping | None) -> Span | None:
     return None if obj is None else Span(obj["start"], obj["end"])
 
 
+def ner_mentions(doc: Document) -> tuple[Mention, ...]:
+    """The named-entity layer: mentions of kind ``name``, which is exactly what WojoodNER tags (names,
+    titles, nationality words, dates, numbers...). Nominal and pronoun mentions exist for quote sources,
+    event arguments and coreference (docs/guidelines.md, 2.1) and are not part of NER."""
+    return tuple(m for m in doc.entities if m.kind == "name")
+
+
 def document_from_json(obj: Mapping[str, Any]) -> Document:
     """Build a :class:`Document` from its JSON form; assumes :func:`check_document` found no problem."""
     return Document(
@@ -444,8 +451,6 @@ class _DocumentChecker:
                 self.add(f"{path}.entity", f"unknown cluster {mention['entity']!r}")
                 continue
             used.add(cluster["id"])
-            if cluster["type"] != mention["type"]:
-                self.add(f"{path}.type", f"{mention['type']} differs from its cluster {cluster['id']}'s type {cluster['type']}")
         for i, cluster in enumerate(self.obj["clusters"]):
             if cluster["id"] not in used:
                 self.add(f"clusters[{i}]", f"cluster {cluster['id']!r} has no mention")
@@ -789,3 +794,25 @@ def write_predictions(predictions: Iterable[Prediction], path: Path | None, text
 
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def prediction_from_document(doc: Document) -> Prediction:
+    """A document's gold layers as a system would submit them: what gold-against-itself scoring and
+    inter-annotator agreement (one annotator's file scored as the other's prediction) use."""
+
+    def span_of(mention_id: str | None) -> Span | None:
+        return None if mention_id is None else doc.mention(mention_id).span
+
+    return Prediction(
+        id=doc.id,
+        entities=tuple(PredictedEntity(m.start, m.end, m.type) for m in doc.entities),
+        quotes=tuple(PredictedQuote(q.type, q.content, q.cue, span_of(q.source)) for q in doc.quotes),
+        events=tuple(
+            PredictedEvent(
+                e.type,
+                e.trigger,
+                tuple(PredictedArgument(a.role, doc.mention(a.mention).start, doc.mention(a.mention).end) for a in e.arguments),
+            )
+            for e in doc.events
+        ),
+    )

@@ -85,7 +85,7 @@ def test_entity_view_iob2_decodes_to_the_outermost_mentions(corpus):
             first = next(e for e in row["entities"] if e["token_start"] == start and e["token_end"] == end and e["type"] == kind)
             by_document.setdefault(row["document_id"], []).append((first["start"], first["end"], kind))
     for doc in corpus:
-        expected = sorted((m.start, m.end, m.type) for m in outermost(doc.entities))
+        expected = sorted((m.start, m.end, m.type) for m in outermost(fmt.ner_mentions(doc)))
         assert expected and sorted(by_document[doc.id]) == expected
         assert sum(len(r["entities"]) for r in rows if r["document_id"] == doc.id) == len(doc.entities)
 
