@@ -1,0 +1,544 @@
+"""``khabar view``: the corpus, or a system against the gold, as one self-contained right-to-left page.
+
+The page needs nothing but a browser: no network, no external script, font or style sheet. Each
+document's text is shown with its entity mentions highlighted by type (nested mentions as boxes inside
+boxes), quote cues and contents and event triggers marked inline, and tables of the quotes (cue, content,
+speaker) and events (trigger, arguments with roles, attributes) below it.
+
+With a prediction file, entity mentions, event triggers and quote contents are matched against the gold
+by exact span and type, and every gold and predicted item is marked as correct, missed, spurious or of
+the wrong type; per-document scores stand at the top.
+
+Every mention element carries ``data-layer`` (gold or pred), ``data-id``, ``data-type``, ``data-start``
+and ``data-end`` (the whole mention's offsets, even when the element is one fragment of it), so that tests
+and scripts can read the annotation back from the DOM. The output is a pure function of its inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from khabar.corpus import format as fmt
+from khabar.corpus.version import DATA_VERSION, __version__
+
+STATUSES = ("correct", "wrong-type", "missed", "spurious")
+"""How a gold or predicted item fares against the other side, in the order the legend lists them."""
+
+STATUS_MEANING = {
+    "correct": "same span and type in gold and prediction",
+    "wrong-type": "same span, another type (gold type → predicted type)",
+    "missed": "in the gold, not predicted",
+    "spurious": "predicted, not in the gold",
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# Matching a system against the gold
+
+
+@dataclass(frozen=True, order=True)
+class Item:
+    """A typed span from either side, the unit the viewer matches: a mention, a trigger, a quote content."""
+
+    start: int
+    end: int
+    type: str
+    id: str
+
+
+@dataclass(frozen=True, order=True)
+class Outcome:
+    """One gold or predicted item with its status; ``predicted_type`` is set for ``wrong-type``."""
+
+    item: Item
+    layer: str
+    status: str
+    predicted_type: str | None = None
+
+
+def match(gold: Iterable[Item], predicted: Iterable[Item]) -> list[Outcome]:
+    """Classify gold and predicted items by exact span and type.
+
+    At each span, gold and predicted types that agree are ``correct``; the remaining ones are paired in
+    sorted order as ``wrong-type`` (shown once, on the gold item); what is left is ``missed`` (gold) or
+    ``spurious`` (predicted). Several items may share a span, so the pairing works on multisets.
+    """
+    by_span: dict[tuple[int, int], tuple[list[Item], list[Item]]] = {}
+    for side, items in ((0, gold), (1, predicted)):
+        for item in items:
+            by_span.setdefault((item.start, item.end), ([], []))[side].append(item)
+    outcomes: list[Outcome] = []
+    for span in sorted(by_span):
+        gold_items, predicted_items = (sorted(items) for items in by_span[span])
+        left = list(predicted_items)
+        unmatched_gold = []
+        for item in gold_items:
+            same = next((p for p in left if p.type == item.type), None)
+            if same is None:
+                unmatched_gold.append(item)
+            else:
+                left.remove(same)
+                outcomes.append(Outcome(item, "gold", "correct"))
+        for item in unmatched_gold:
+            if left:
+                outcomes.append(Outcome(item, "gold", "wrong-type", left.pop(0).type))
+            else:
+                outcomes.append(Outcome(item, "gold", "missed"))
+        outcomes.extend(Outcome(item, "pred", "spurious") for item in left)
+    return outcomes
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Exact-match counts: a wrong-type pair is one false positive and one false negative."""
+
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+
+    @classmethod
+    def of(cls, outcomes: Iterable[Outcome]) -> "Counts":
+        # TODO(scorer): take these from khabar.scorers' entity scoring API once it lands, so that the viewer
+        # and `khabar score` can never disagree; the arithmetic below is strict exact match (span + type).
+        tally = Counter(o.status for o in outcomes)
+        wrong = tally["wrong-type"]
+        return cls(tally["correct"], tally["spurious"] + wrong, tally["missed"] + wrong)
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self.true_positives, self.true_positives + self.false_positives)
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self.true_positives, self.true_positives + self.false_negatives)
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return _ratio(2 * p * r, p + r)
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    return numerator / denominator if denominator else 0.0
+
+
+LAYERS = ("entities", "events", "quotes")
+LAYER_TITLES = {"entities": "entity mentions", "events": "event triggers", "quotes": "quote contents"}
+
+
+def gold_items(doc: fmt.Document, layer: str) -> list[Item]:
+    if layer == "entities":
+        return [Item(m.start, m.end, m.type, m.id) for m in doc.entities]
+    if layer == "events":
+        return [Item(e.trigger.start, e.trigger.end, e.type, e.id) for e in doc.events]
+    return [Item(q.content.start, q.content.end, q.type, q.id) for q in doc.quotes]
+
+
+def predicted_items(prediction: fmt.Prediction, layer: str) -> list[Item]:
+    """The predicted items of one layer, with ids ``p<layer initial><n>`` in file order."""
+    if layer == "entities":
+        spans = [(e.start, e.end, e.type) for e in prediction.entities or ()]
+    elif layer == "events":
+        spans = [(e.trigger.start, e.trigger.end, e.type) for e in prediction.events or ()]
+    else:
+        spans = [(q.content.start, q.content.end, q.type) for q in prediction.quotes or ()]
+    return [Item(start, end, kind, f"p{layer[0]}{n}") for n, (start, end, kind) in enumerate(spans, start=1)]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One document's outcomes per compared layer (only the layers the system submitted)."""
+
+    outcomes: Mapping[str, Sequence[Outcome]]
+
+    def counts(self, layer: str) -> Counts:
+        return Counts.of(self.outcomes[layer])
+
+    def status_of(self, layer: str, item_id: str) -> Outcome | None:
+        return next((o for o in self.outcomes.get(layer, ()) if o.layer == "gold" and o.item.id == item_id), None)
+
+    def spurious(self, layer: str) -> list[Item]:
+        return [o.item for o in self.outcomes.get(layer, ()) if o.status == "spurious"]
+
+
+def compare(doc: fmt.Document, prediction: fmt.Prediction, layers: Sequence[str]) -> Comparison:
+    return Comparison({layer: match(gold_items(doc, layer), predicted_items(prediction, layer)) for layer in layers})
+
+
+def submitted_layers(predictions: Mapping[str, fmt.Prediction]) -> tuple[str, ...]:
+    """The layers a system submitted for at least one document; for those, a missing document is empty."""
+    return tuple(layer for layer in LAYERS if any(getattr(p, layer) is not None for p in predictions.values()))
+
+
+# --------------------------------------------------------------------------------------------------
+# Inline marks over the text
+
+
+@dataclass(frozen=True)
+class Mark:
+    """An element to wrap around ``text[start:end]``: classes, data attributes, a small label at its end."""
+
+    start: int
+    end: int
+    rank: int
+    """Among marks with the same span, lower ranks wrap higher ones."""
+    classes: tuple[str, ...]
+    data: tuple[tuple[str, str], ...]
+    label: str = ""
+    title: str = ""
+
+    @property
+    def key(self) -> tuple:
+        return (self.start, -self.end, self.rank, self.data)
+
+
+def _open_tag(mark: Mark, continued: bool) -> str:
+    attrs = [f'class="{" ".join(mark.classes)}"']
+    attrs += [f'data-{name}="{escape(value)}"' for name, value in mark.data]
+    if continued:
+        attrs.append('data-part="continued"')
+    if mark.title:
+        attrs.append(f'title="{escape(mark.title)}"')
+    return f"<span {' '.join(attrs)}>"
+
+
+def _close_tag(mark: Mark) -> str:
+    label = f'<span class="label" dir="ltr">{escape(mark.label)}</span>' if mark.label else ""
+    return f"{label}</span>"
+
+
+def render_marked_text(text: str, marks: Iterable[Mark]) -> str:
+    """The text, HTML-escaped, with every mark as a ``<span>``.
+
+    Nested marks become nested elements. Marks that cross (a spurious prediction across a gold mention,
+    a quote content across a mention) cannot nest in HTML, so the one opened later is closed where the
+    other ends and reopened after it, the continuation flagged ``data-part="continued"``; its data
+    attributes still give the whole span. The label is written once, at the mark's end.
+    """
+    ordered = sorted(marks, key=lambda m: m.key)
+    starting: dict[int, list[Mark]] = {}
+    for mark in ordered:
+        starting.setdefault(mark.start, []).append(mark)
+    boundaries = sorted({0, len(text)} | {m.start for m in ordered} | {m.end for m in ordered})
+    out: list[str] = []
+    stack: list[Mark] = []
+    previous = 0
+    for offset in boundaries:
+        out.append(escape(text[previous:offset], quote=False))
+        previous = offset
+        if any(m.end == offset for m in stack):
+            reopen: list[Mark] = []
+            while any(m.end == offset for m in stack):
+                mark = stack.pop()
+                if mark.end == offset:
+                    out.append(_close_tag(mark))
+                else:
+                    out.append("</span>")
+                    reopen.append(mark)
+            for mark in reversed(reopen):
+                out.append(_open_tag(mark, continued=True))
+                stack.append(mark)
+        for mark in starting.get(offset, ()):
+            out.append(_open_tag(mark, continued=False))
+            stack.append(mark)
+    return "".join(out)
+
+
+def document_marks(doc: fmt.Document, comparison: Comparison | None) -> list[Mark]:
+    marks: list[Mark] = []
+    for m in doc.entities:
+        marks.append(_item_mark("mention", Item(m.start, m.end, m.type, m.id), "gold", comparison, "entities", 1,
+                                title=f"{m.id} · {m.type} · {m.kind} · cluster {m.entity}", extra=(("kind", m.kind), ("entity", m.entity))))
+    for q in doc.quotes:
+        marks.append(_item_mark("quote", Item(q.content.start, q.content.end, q.type, q.id), "gold", comparison, "quotes", 0,
+                                title=f"{q.id} · {q.type} quote", label=""))
+        if q.cue is not None:
+            marks.append(Mark(q.cue.start, q.cue.end, 2, ("cue",), (("quote", q.id),), title=f"cue of {q.id}"))
+    for e in doc.events:
+        marks.append(_item_mark("trigger", Item(e.trigger.start, e.trigger.end, e.type, e.id), "gold", comparison, "events", 3,
+                                title=f"{e.id} · {e.type}"))
+    if comparison is not None:
+        for layer, element, rank in (("entities", "mention", 1), ("quotes", "quote", 0), ("events", "trigger", 3)):
+            for item in comparison.spurious(layer):
+                marks.append(_item_mark(element, item, "pred", comparison, layer, rank, title=f"predicted {item.type} (spurious)",
+                                        label=None if element != "quote" else ""))
+    return marks
+
+
+def _item_mark(
+    element: str,
+    item: Item,
+    layer: str,
+    comparison: Comparison | None,
+    compared: str,
+    rank: int,
+    *,
+    title: str,
+    label: str | None = None,
+    extra: tuple[tuple[str, str], ...] = (),
+) -> Mark:
+    """The mark of a gold or predicted item, with its status when the layer is compared."""
+    classes = [element]
+    data = [("layer", layer), ("id", item.id), ("type", item.type), ("start", str(item.start)), ("end", str(item.end)), *extra]
+    shown = item.type if label is None else label
+    if comparison is not None and compared in comparison.outcomes:
+        outcome = comparison.status_of(compared, item.id) if layer == "gold" else Outcome(item, "pred", "spurious")
+        classes.append(outcome.status)
+        data.append(("status", outcome.status))
+        if outcome.predicted_type is not None:
+            data.append(("pred-type", outcome.predicted_type))
+            shown = f"{item.type}→{outcome.predicted_type}" if label is None else label
+            title += f" · predicted {outcome.predicted_type}"
+        elif layer == "gold":
+            title += f" · {outcome.status}"
+    return Mark(item.start, item.end, rank, tuple(classes), tuple(data), shown, title)
+
+
+# --------------------------------------------------------------------------------------------------
+# The page
+
+
+def _type_colours() -> str:
+    """One hue per entity type, spread evenly round the colour wheel in the label inventory's order."""
+    types = fmt.labels()["entity_types"]
+    rules = []
+    for i, name in enumerate(types):
+        hue = round(i * 360 / len(types))
+        rules.append(
+            f'.mention[data-type="{name}"]{{background:hsl({hue} 80% 92%);border-color:hsl({hue} 55% 45%)}}'
+            f'.mention[data-type="{name}"]>.label,.swatch[data-type="{name}"]{{background:hsl({hue} 55% 45%)}}'
+        )
+    return "\n".join(rules)
+
+
+STYLE = """
+body{font-family:"Noto Naskh Arabic","Amiri","DejaVu Sans",sans-serif;margin:1.5rem auto;max-width:70rem;padding:0 1rem;color:#1a1a1a;background:#fff}
+h1{margin:0 0 .25rem}
+.sub{color:#555;margin:0 0 1rem}
+section,article{margin:1rem 0;padding:.75rem 1rem;border:1px solid #ddd;border-radius:6px}
+.text{white-space:pre-wrap;line-height:2.6;font-size:1.15rem}
+.mention{border:1px solid;border-radius:4px;padding:.05em .2em;margin:0 .05em}
+.mention>.label{color:#fff;font:600 .6rem/1 sans-serif;padding:.1em .25em;border-radius:3px;margin-inline-start:.2em;vertical-align:super}
+.mention .mention{padding:0 .15em}
+.quote{background:linear-gradient(transparent 85%,#f3c26b 85%)}
+.cue{text-decoration:underline wavy #b36b00;text-underline-offset:.35em}
+.trigger{font-weight:700;color:#0b4f9c;outline:1px dashed #0b4f9c;outline-offset:1px}
+.trigger>.label{font:600 .6rem/1 sans-serif;color:#0b4f9c;vertical-align:sub;margin-inline-start:.15em}
+.correct{border:2px solid #1b8a3a!important}
+.missed{border:2px dashed #c62828!important}
+.spurious{border:2px dotted #e07b00!important;background-image:repeating-linear-gradient(45deg,transparent 0 4px,rgba(224,123,0,.18) 4px 8px)}
+.wrong-type{border:3px double #6a1b9a!important}
+.trigger.correct,.trigger.missed,.trigger.spurious,.trigger.wrong-type,.quote.correct,.quote.missed,.quote.spurious,.quote.wrong-type{outline:none}
+.legend ul{list-style:none;padding:0;margin:.25rem 0;display:flex;flex-wrap:wrap;gap:.4rem .9rem}
+.swatch{display:inline-block;color:#fff;font:600 .7rem/1 sans-serif;padding:.2em .35em;border-radius:3px}
+.status-sample{display:inline-block;width:2.2em;height:1em;vertical-align:middle;margin-inline-end:.3em}
+table{border-collapse:collapse;margin:.5rem 0;width:100%}
+th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:start;vertical-align:top}
+th{background:#f6f6f6}
+td.num{text-align:end;font-variant-numeric:tabular-nums;direction:ltr}
+.en{direction:ltr;unicode-bidi:isolate}
+.meta{color:#555}
+"""
+
+DIRECTION_PROBE = (
+    "<script>document.documentElement.setAttribute('data-computed-direction',"
+    "getComputedStyle(document.body).direction);</script>"
+)
+"""Records the direction the browser computed for the body, so a DOM dump shows the browser's answer."""
+
+
+def _legend(compared: Sequence[str]) -> str:
+    swatches = "".join(
+        f'<li><span class="swatch" data-type="{name}" dir="ltr">{name}</span></li>' for name in fmt.labels()["entity_types"]
+    )
+    marks = (
+        '<li><span class="quote">quote content</span></li>'
+        '<li><span class="cue">quote cue</span></li>'
+        '<li><span class="trigger">event trigger</span></li>'
+        '<li><span class="mention" data-type="PERS">outer <span class="mention" data-type="GPE">nested</span></span></li>'
+    )
+    parts = [f'<section class="legend" id="legend"><h2>Legend</h2><h3>Entity types</h3><ul>{swatches}</ul>'
+             f"<h3>Marks</h3><ul>{marks}</ul>"]
+    if compared:
+        statuses = "".join(
+            f'<li><span class="status-sample mention {s}" data-status="{s}"></span><b>{s}</b>: {escape(STATUS_MEANING[s])}</li>'
+            for s in STATUSES
+        )
+        layers = ", ".join(LAYER_TITLES[layer] for layer in compared)
+        parts.append(f"<h3>System against gold ({escape(layers)})</h3><ul>{statuses}</ul>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _score_table(rows: Sequence[tuple[str, Comparison]], compared: Sequence[str]) -> str:
+    head = "".join(f"<th colspan=\"6\">{escape(LAYER_TITLES[layer])}</th>" for layer in compared)
+    sub = "".join("<th>TP</th><th>FP</th><th>FN</th><th>P</th><th>R</th><th>F1</th>" for _ in compared)
+    body = []
+    for doc_id, comparison in rows:
+        cells = "".join(_count_cells(comparison.counts(layer)) for layer in compared)
+        body.append(f'<tr data-doc="{escape(doc_id)}"><th><a href="#doc-{escape(doc_id)}">{escape(doc_id)}</a></th>{cells}</tr>')
+    if len(rows) > 1:
+        totals = "".join(
+            _count_cells(Counts.of(o for _, c in rows for o in c.outcomes[layer])) for layer in compared
+        )
+        body.append(f'<tr data-doc="*"><th>all documents</th>{totals}</tr>')
+    return (
+        '<section class="scores" id="scores"><h2>Scores (exact span and type)</h2>'
+        f"<table><thead><tr><th rowspan=\"2\">document</th>{head}</tr><tr>{sub}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table></section>"
+    )
+
+
+def _count_cells(counts: Counts) -> str:
+    numbers = (counts.true_positives, counts.false_positives, counts.false_negatives)
+    ratios = (counts.precision, counts.recall, counts.f1)
+    return "".join(f'<td class="num">{n}</td>' for n in numbers) + "".join(f'<td class="num">{100 * r:.1f}</td>' for r in ratios)
+
+
+def _span_text(doc: fmt.Document, span: fmt.Span | None) -> str:
+    if span is None:
+        return '<span class="meta">—</span>'
+    return f'{escape(doc.span_text(span))} <span class="meta en">[{span.start}:{span.end}]</span>'
+
+
+def _status_cell(comparison: Comparison | None, layer: str, item_id: str) -> str:
+    if comparison is None or layer not in comparison.outcomes:
+        return ""
+    outcome = comparison.status_of(layer, item_id)
+    predicted = f" → {escape(outcome.predicted_type)}" if outcome.predicted_type else ""
+    return f'<td class="{outcome.status}" data-status="{outcome.status}">{outcome.status}{predicted}</td>'
+
+
+def _quote_table(doc: fmt.Document, comparison: Comparison | None) -> str:
+    if not doc.quotes:
+        return '<p class="meta">No quotes.</p>'
+    status_head = "<th>against gold</th>" if comparison is not None and "quotes" in comparison.outcomes else ""
+    rows = []
+    for q in doc.quotes:
+        source = doc.mention(q.source) if q.source else None
+        speaker = doc.cluster(q.speaker).canonical if q.speaker else None
+        rows.append(
+            f'<tr data-quote="{escape(q.id)}"><td class="en">{escape(q.id)}</td><td class="en">{escape(q.type)}</td>'
+            f"<td>{_span_text(doc, q.cue)}</td><td>{_span_text(doc, q.content)}</td>"
+            f"<td>{_span_text(doc, source.span) if source else _span_text(doc, None)}</td>"
+            f"<td>{escape(speaker) if speaker else _span_text(doc, None)}</td>{_status_cell(comparison, 'quotes', q.id)}</tr>"
+        )
+    return (
+        f"<table class=\"quotes\"><thead><tr><th>id</th><th>type</th><th>cue</th><th>content</th><th>source</th><th>speaker</th>{status_head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _event_table(doc: fmt.Document, comparison: Comparison | None) -> str:
+    if not doc.events:
+        return '<p class="meta">No events.</p>'
+    status_head = "<th>against gold</th>" if comparison is not None and "events" in comparison.outcomes else ""
+    rows = []
+    for e in doc.events:
+        arguments = "".join(
+            f'<li><span class="en">{escape(a.role)}</span>: {_span_text(doc, doc.mention(a.mention).span)}</li>' for a in e.arguments
+        )
+        attributes = " · ".join((e.modality, e.polarity, e.genericity, e.tense))
+        rows.append(
+            f'<tr data-event="{escape(e.id)}"><td class="en">{escape(e.id)}</td><td class="en">{escape(e.type)}</td>'
+            f"<td>{_span_text(doc, e.trigger)}</td><td><ul>{arguments}</ul></td>"
+            f'<td class="en">{escape(attributes)}</td><td class="en">{escape(e.coref)}</td>{_status_cell(comparison, "events", e.id)}</tr>'
+        )
+    return (
+        f"<table class=\"events\"><thead><tr><th>id</th><th>type</th><th>trigger</th><th>arguments</th><th>attributes</th><th>coref</th>{status_head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _document_section(doc: fmt.Document, comparison: Comparison | None) -> str:
+    meta = " · ".join(str(doc.meta[key]) for key in ("publisher", "published") if doc.meta.get(key))
+    return (
+        f'<article class="document" id="doc-{escape(doc.id)}" data-doc="{escape(doc.id)}">'
+        f'<h2 class="en">{escape(doc.id)}</h2><p class="meta">{escape(meta)}</p>'
+        f'<div class="text">{render_marked_text(doc.text, document_marks(doc, comparison))}</div>'
+        f"<h3>Quotes</h3>{_quote_table(doc, comparison)}"
+        f"<h3>Events</h3>{_event_table(doc, comparison)}"
+        "</article>"
+    )
+
+
+def render_page(
+    documents: Sequence[fmt.Document],
+    predictions: Mapping[str, fmt.Prediction] | None = None,
+    *,
+    system: str | None = None,
+) -> str:
+    """The whole page for ``documents`` (in the order given), with a system's ``predictions`` if any.
+
+    For each layer the system submitted, a document it left out counts as an empty prediction.
+    """
+    compared = submitted_layers(predictions) if predictions is not None else ()
+    comparisons: list[tuple[str, Comparison | None]] = []
+    for doc in documents:
+        if predictions is None:
+            comparisons.append((doc.id, None))
+        else:
+            comparisons.append((doc.id, compare(doc, predictions.get(doc.id, fmt.Prediction(doc.id)), compared)))
+    subtitle = f"khabar {__version__} · data {DATA_VERSION} · {len(documents)} document(s)"
+    if system is not None:
+        subtitle += f" · system: {system}"
+    parts = [
+        "<!DOCTYPE html>\n",
+        '<html dir="rtl" lang="ar"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width,initial-scale=1">',
+        f"<title>Khabar{' — ' + escape(system) if system else ''}</title>",
+        f"<style>{STYLE}{_type_colours()}</style></head><body>",
+        f'<header><h1>Khabar <span lang="ar">خبر</span></h1><p class="sub en">{escape(subtitle)}</p></header>',
+        _legend(compared),
+    ]
+    if compared:
+        parts.append(_score_table([(doc_id, c) for doc_id, c in comparisons if c is not None], compared))
+    by_id = dict(comparisons)
+    parts.extend(_document_section(doc, by_id[doc.id]) for doc in documents)
+    parts.append(f"{DIRECTION_PROBE}</body></html>\n")
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------------------------------
+# Command line
+
+
+def view_command(args: argparse.Namespace) -> int:
+    corpus = fmt.load_corpus(args.data)
+    documents = corpus if args.doc is None else [doc for doc in corpus if doc.id == args.doc]
+    if not documents:
+        where = fmt.display_path(args.data if args.data is not None else fmt.DOCUMENTS_FILE)
+        raise fmt.InputError(f"{where}: no document {args.doc!r}")
+    predictions = None if args.pred is None else fmt.read_predictions(args.pred, {doc.id: doc for doc in corpus})
+    page = render_page(documents, predictions, system=None if args.pred is None else args.pred.name)
+    try:
+        args.out.write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise fmt.KhabarError(f"{args.out}: cannot write ({error.strerror})") from None
+    print(f"wrote {args.out}")
+    return 0
+
+
+def register(subparsers) -> None:
+    from khabar.corpus.cli import add_command
+
+    p = add_command(
+        subparsers,
+        "view",
+        help="write the corpus, or a system against the gold, as one self-contained right-to-left HTML page",
+        example="khabar view --doc 000_0d083f3321f654a4 --pred predictions.jsonl --out page.html",
+        description="Write one HTML page (no network needed, nothing external) showing each document with its entity "
+        "mentions highlighted by type (nested ones visible), quotes with cue, content and speaker, and events with "
+        "trigger, arguments and roles. With --pred, entity mentions, event triggers and quote contents are marked "
+        "correct, missed, spurious or wrong-type against the gold, with per-document scores at the top.",
+    )
+    p.add_argument("--doc", metavar="ID", help="show only this document (default: all)")
+    p.add_argument("--pred", type=Path, metavar="FILE", help="a prediction file (JSON Lines) to show against the gold")
+    p.add_argument("--data", type=Path, default=None, help="a built documents.jsonl (default: this checkout's)")
+    p.add_argument("--out", type=Path, required=True, metavar="PAGE", help="the HTML file to write")
+    p.set_defaults(func=view_command)
