@@ -17,7 +17,14 @@ from typing import Sequence
 from khabar.corpus import format as fmt
 from khabar.corpus.version import DATA_VERSION, __version__
 
-COMMAND_MODULES = ("khabar.scorers.cli", "khabar.baselines.cli", "khabar.corpus.exchange", "khabar.corpus.viewer", "khabar.corpus.results")
+COMMAND_MODULES = (
+    "khabar.scorers.cli",
+    "khabar.baselines.cli",
+    "khabar.corpus.results",
+    "khabar.corpus.agreement",
+    "khabar.corpus.exchange",
+    "khabar.corpus.viewer",
+)
 
 
 def add_command(subparsers, name: str, *, help: str, example: str, description: str | None = None) -> argparse.ArgumentParser:

@@ -1,0 +1,201 @@
+"""Inter-annotator agreement: two independent annotations of the same documents, compared.
+
+``khabar agreement A B`` reads two folders of annotation files (``corpus/agreement/a`` and ``.../b``),
+scores B against A with the official scorers (F1 is symmetric when one side is taken as gold, so the
+choice of side does not change it), and lists every disagreement by kind, so that adjudication can
+resolve each one and the guidelines can be fixed where a disagreement shows a gap.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from khabar.corpus import format as fmt
+from khabar.corpus.build import with_layout
+
+
+def read_pair(folder_a: Path, folder_b: Path) -> tuple[list[fmt.Document], list[fmt.Document]]:
+    """The documents both folders annotate, with their layout, in id order."""
+    a = {d.id: with_layout(d) for d in fmt.read_annotations(fmt.annotation_paths(folder_a))}
+    b = {d.id: with_layout(d) for d in fmt.read_annotations(fmt.annotation_paths(folder_b))}
+    if set(a) != set(b):
+        raise fmt.InputError(f"{folder_a} and {folder_b} annotate different documents: {sorted(set(a) ^ set(b))}")
+    if not a:
+        raise fmt.InputError(f"{folder_a}: no annotation file")
+    return [a[k] for k in sorted(a)], [b[k] for k in sorted(b)]
+
+
+def agreement_table(docs_a: Sequence[fmt.Document], docs_b: Sequence[fmt.Document]) -> list[tuple[str, str, float]]:
+    """(layer, measure, F1) rows: B scored against A with the official scorers, no resampling."""
+    from khabar.scorers.entities import score_entities
+    from khabar.scorers.events import score_events
+    from khabar.scorers.quotes import score_quotes
+
+    predictions = {d.id: fmt.prediction_from_document(d) for d in docs_b}
+    rows = []
+    for layer in ("nested", "flat"):
+        report = score_entities(gold=docs_a, predictions=predictions, layer=layer, bootstrap=0)
+        rows.append(("entities", f"{layer} mentions, exact span and type", report.f1("strict")))
+    all_mentions = _all_mention_report(docs_a, docs_b)
+    rows.append(("entities", "all mentions incl. nominal and pronoun, exact span and type", all_mentions))
+    quotes = score_quotes(gold=docs_a, predictions=predictions, bootstrap=0)
+    for metric in quotes.metrics:
+        rows.append(("quotes", metric, quotes.f1(metric)))
+    events = score_events(gold=docs_a, predictions=predictions, bootstrap=0)
+    for metric in events.metrics:
+        rows.append(("events", metric, events.f1(metric)))
+    return rows
+
+
+def _all_mention_report(docs_a, docs_b) -> float:
+    from khabar.scorers.entities import score_entity_spans
+
+    report = score_entity_spans(
+        gold={d.id: [(m.start, m.end, m.type) for m in d.entities] for d in docs_a},
+        predictions={d.id: [(m.start, m.end, m.type) for m in d.entities] for d in docs_b},
+        layer="nested",
+        bootstrap=0,
+    )
+    return report.f1("strict")
+
+
+def disagreements(a: fmt.Document, b: fmt.Document) -> Iterator[tuple[str, str]]:
+    """(kind, description) for every difference between two annotations of one document."""
+    text = a.text
+
+    def show(start: int, end: int) -> str:
+        return f"{start}:{end} «{text[start:end]}»"
+
+    mentions_a = {(m.start, m.end): m for m in a.entities}
+    mentions_b = {(m.start, m.end): m for m in b.entities}
+    for span in sorted(mentions_a.keys() | mentions_b.keys()):
+        ma, mb = mentions_a.get(span), mentions_b.get(span)
+        if ma and mb:
+            if ma.type != mb.type:
+                yield "entity type", f"{show(*span)}: A {ma.type}, B {mb.type}"
+            if ma.kind != mb.kind:
+                yield "mention kind", f"{show(*span)}: A {ma.kind}, B {mb.kind}"
+            continue
+        only, side, other = (ma, "A", mentions_b) if ma else (mb, "B", mentions_a)
+        overlapping = [m for (s, e), m in other.items() if s < only.end and only.start < e]
+        if overlapping:
+            near = ", ".join(f"{show(m.start, m.end)} {m.type}" for m in sorted(overlapping, key=lambda m: (m.start, m.end)))
+            yield "entity boundary", f"{side} has {show(*span)} {only.type} ({only.kind}); the other has {near}"
+        else:
+            yield "entity missing", f"only {side} has {show(*span)} {only.type} ({only.kind})"
+
+    yield from _cluster_disagreements(a, b, show)
+    yield from _quote_disagreements(a, b, show)
+    yield from _event_disagreements(a, b, show)
+
+
+def _cluster_of(doc: fmt.Document) -> dict[tuple[int, int], str]:
+    return {(m.start, m.end): m.entity for m in doc.entities}
+
+
+def _cluster_disagreements(a, b, show):
+    """Mentions both sides have, grouped differently: a pair together in one annotation and apart in the
+    other."""
+    ca, cb = _cluster_of(a), _cluster_of(b)
+    shared = sorted(ca.keys() & cb.keys())
+    for i, first in enumerate(shared):
+        for second in shared[i + 1 :]:
+            together_a = ca[first] == ca[second]
+            together_b = cb[first] == cb[second]
+            if together_a != together_b:
+                side = "A" if together_a else "B"
+                yield "coreference", f"only {side} puts {show(*first)} and {show(*second)} in one cluster"
+
+
+def _quote_disagreements(a, b, show):
+    def key(doc, q):
+        speaker = doc.cluster(q.speaker).canonical if q.speaker else None
+        cue = (q.cue.start, q.cue.end) if q.cue else None
+        return (q.content.start, q.content.end), q.type, cue, speaker
+
+    quotes_a = [key(a, q) for q in a.quotes]
+    quotes_b = [key(b, q) for q in b.quotes]
+    for side, mine, theirs in (("A", quotes_a, quotes_b), ("B", quotes_b, quotes_a)):
+        for content, qtype, cue, speaker in mine:
+            same = [t for t in theirs if t[0] == content]
+            overlapping = [t for t in theirs if t[0][0] < content[1] and content[0] < t[0][1]]
+            if same:
+                other = same[0]
+                if side == "A":
+                    for name, x, y in (("quote type", qtype, other[1]), ("quote cue", cue, other[2]), ("quote speaker", speaker, other[3])):
+                        if x != y:
+                            yield name, f"quote {show(*content)}: A {_brief(x)}, B {_brief(y)}"
+            elif overlapping:
+                if side == "A":
+                    others = "; ".join(show(*t[0]) for t in overlapping)
+                    yield "quote boundary", f"A {show(*content)} vs B {others}"
+            else:
+                yield "quote missing", f"only {side} has {qtype} quote {show(*content)} (speaker {speaker})"
+
+
+def _brief(value) -> str:
+    if isinstance(value, tuple):
+        return f"{value[0]}:{value[1]}"
+    return str(value)
+
+
+def _event_disagreements(a, b, show):
+    def events(doc):
+        out = {}
+        for e in doc.events:
+            arguments = sorted((arg.role, doc.mention(arg.mention).start, doc.mention(arg.mention).end) for arg in e.arguments)
+            out[(e.trigger.start, e.trigger.end)] = (e.type, arguments, (e.modality, e.polarity, e.genericity, e.tense))
+        return out
+
+    ea, eb = events(a), events(b)
+    for span in sorted(ea.keys() | eb.keys()):
+        x, y = ea.get(span), eb.get(span)
+        if x and y:
+            if x[0] != y[0]:
+                yield "event type", f"trigger {show(*span)}: A {x[0]}, B {y[0]}"
+            for role, s, e in sorted(set(map(tuple, x[1])) ^ set(map(tuple, y[1]))):
+                side = "A" if (role, s, e) in map(tuple, x[1]) else "B"
+                yield "event argument", f"trigger {show(*span)} ({x[0]}): only {side} has {role} = {show(s, e)}"
+            if x[2] != y[2]:
+                yield "event attributes", f"trigger {show(*span)}: A {'/'.join(x[2])}, B {'/'.join(y[2])}"
+        else:
+            side, only = ("A", x) if x else ("B", y)
+            yield "event missing", f"only {side} has {only[0]} trigger {show(*span)}"
+
+
+def render(docs_a, docs_b) -> str:
+    lines = ["| layer | measure | F1 (B against A) |", "|---|---|---:|"]
+    lines += [f"| {layer} | {measure} | {100 * f1:.1f} |" for layer, measure, f1 in agreement_table(docs_a, docs_b)]
+    lines.append("")
+    for a, b in zip(docs_a, docs_b):
+        found = list(disagreements(a, b))
+        lines.append(f"Disagreements in {a.id}: {len(found)}")
+        kinds: dict[str, list[str]] = {}
+        for kind, description in found:
+            kinds.setdefault(kind, []).append(description)
+        for kind in sorted(kinds):
+            lines.append(f"\n{kind} ({len(kinds[kind])})")
+            lines += [f"- {d}" for d in kinds[kind]]
+    return "\n".join(lines) + "\n"
+
+
+def agreement_command(args: argparse.Namespace) -> int:
+    docs_a, docs_b = read_pair(args.a, args.b)
+    print(render(docs_a, docs_b), end="")
+    return 0
+
+
+def register(subparsers) -> None:
+    from khabar.corpus.cli import add_command
+
+    p = add_command(
+        subparsers,
+        "agreement",
+        help="compare two independent annotations: agreement per layer and every disagreement by kind",
+        example="khabar agreement corpus/agreement/a corpus/agreement/b",
+    )
+    p.add_argument("a", type=Path, help="folder of annotator A's files")
+    p.add_argument("b", type=Path, help="folder of annotator B's files")
+    p.set_defaults(func=agreement_command)
