@@ -25,6 +25,7 @@ from typing import Iterable, Mapping, Sequence
 
 from khabar.corpus import format as fmt
 from khabar.corpus.version import DATA_VERSION, __version__
+from khabar.scorers.core import Counts
 
 STATUSES = ("correct", "wrong-type", "missed", "spurious")
 """How a gold or predicted item fares against the other side, in the order the legend lists them."""
@@ -93,38 +94,13 @@ def match(gold: Iterable[Item], predicted: Iterable[Item]) -> list[Outcome]:
     return outcomes
 
 
-@dataclass(frozen=True)
-class Counts:
-    """Exact-match counts: a wrong-type pair is one false positive and one false negative."""
-
-    true_positives: int
-    false_positives: int
-    false_negatives: int
-
-    @classmethod
-    def of(cls, outcomes: Iterable[Outcome]) -> "Counts":
-        # TODO(scorer): take these from khabar.scorers' entity scoring API once it lands, so that the viewer
-        # and `khabar score` can never disagree; the arithmetic below is strict exact match (span + type).
-        tally = Counter(o.status for o in outcomes)
-        wrong = tally["wrong-type"]
-        return cls(tally["correct"], tally["spurious"] + wrong, tally["missed"] + wrong)
-
-    @property
-    def precision(self) -> float:
-        return _ratio(self.true_positives, self.true_positives + self.false_positives)
-
-    @property
-    def recall(self) -> float:
-        return _ratio(self.true_positives, self.true_positives + self.false_negatives)
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return _ratio(2 * p * r, p + r)
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return numerator / denominator if denominator else 0.0
+def counts(outcomes: Iterable[Outcome]) -> Counts:
+    """The outcomes as the scorer's counts: correct items are true positives, spurious ones false
+    positives, missed ones false negatives, and a wrong-type pair is nervaluate's *incorrect* (one
+    prediction and one gold item, no credit). Precision, recall and F1 then come from the scorer's single
+    definition, and equal strict (span and type) exact match."""
+    tally = Counter(o.status for o in outcomes)
+    return Counts(tp=tally["correct"], fp=tally["spurious"], fn=tally["missed"], incorrect=tally["wrong-type"])
 
 
 LAYERS = ("entities", "events", "quotes")
@@ -157,7 +133,7 @@ class Comparison:
     outcomes: Mapping[str, Sequence[Outcome]]
 
     def counts(self, layer: str) -> Counts:
-        return Counts.of(self.outcomes[layer])
+        return counts(self.outcomes[layer])
 
     def status_of(self, layer: str, item_id: str) -> Outcome | None:
         return next((o for o in self.outcomes.get(layer, ()) if o.layer == "gold" and o.item.id == item_id), None)
@@ -376,15 +352,15 @@ def _legend(compared: Sequence[str]) -> str:
 
 
 def _score_table(rows: Sequence[tuple[str, Comparison]], compared: Sequence[str]) -> str:
-    head = "".join(f"<th colspan=\"6\">{escape(LAYER_TITLES[layer])}</th>" for layer in compared)
-    sub = "".join("<th>TP</th><th>FP</th><th>FN</th><th>P</th><th>R</th><th>F1</th>" for _ in compared)
+    head = "".join(f'<th colspan="{len(STATUSES) + 3}">{escape(LAYER_TITLES[layer])}</th>' for layer in compared)
+    sub = "".join("".join(f"<th>{s}</th>" for s in STATUSES) + "<th>P</th><th>R</th><th>F1</th>" for _ in compared)
     body = []
     for doc_id, comparison in rows:
         cells = "".join(_count_cells(comparison.counts(layer)) for layer in compared)
         body.append(f'<tr data-doc="{escape(doc_id)}"><th><a href="#doc-{escape(doc_id)}">{escape(doc_id)}</a></th>{cells}</tr>')
     if len(rows) > 1:
         totals = "".join(
-            _count_cells(Counts.of(o for _, c in rows for o in c.outcomes[layer])) for layer in compared
+            _count_cells(counts(o for _, c in rows for o in c.outcomes[layer])) for layer in compared
         )
         body.append(f'<tr data-doc="*"><th>all documents</th>{totals}</tr>')
     return (
@@ -394,9 +370,9 @@ def _score_table(rows: Sequence[tuple[str, Comparison]], compared: Sequence[str]
     )
 
 
-def _count_cells(counts: Counts) -> str:
-    numbers = (counts.true_positives, counts.false_positives, counts.false_negatives)
-    ratios = (counts.precision, counts.recall, counts.f1)
+def _count_cells(counted: Counts) -> str:
+    numbers = (counted.tp, counted.incorrect, counted.fn, counted.fp)
+    ratios = (counted.precision, counted.recall, counted.f1)
     return "".join(f'<td class="num">{n}</td>' for n in numbers) + "".join(f'<td class="num">{100 * r:.1f}</td>' for r in ratios)
 
 

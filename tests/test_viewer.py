@@ -335,9 +335,24 @@ def test_scores_at_the_top_are_exact_match_counts(handmade_data, prediction_file
     out = tmp_path / "pred.html"
     assert run_khabar("view", "--data", str(handmade_data), "--pred", str(prediction_file), "--out", str(out)).returncode == 0
     cells = ScoreRow(out.read_text(encoding="utf-8"), HANDMADE.id).cells
-    # Entities (see PREDICTION): TP 2, FP 3, FN 4, P 40.0, R 33.3, F1 36.4.
-    # Event triggers: the one gold trigger is predicted with another subtype: TP 0, FP 1, FN 1, all ratios 0.
-    assert cells == ["2", "3", "4", "40.0", "33.3", "36.4", "0", "1", "1", "0.0", "0.0", "0.0"]
+    # Columns per layer: correct, wrong-type, missed, spurious, P, R, F1.
+    # Entities (see PREDICTION): 2, 1, 3, 2; P 2/5 = 40.0, R 2/6 = 33.3, F1 4/11 = 36.4.
+    # Event triggers: the one gold trigger is predicted with another subtype: 0, 1, 0, 0, all ratios 0.
+    assert cells == ["2", "1", "3", "2", "40.0", "33.3", "36.4", "0", "1", "0", "0", "0.0", "0.0", "0.0"]
+
+
+def test_entity_scores_agree_with_the_official_scorer(handmade_data, prediction_file):
+    """The viewer's figures are the scorer's strict (span and type) metric on nested mentions."""
+    entities = pytest.importorskip("khabar.scorers.entities")
+    from khabar.corpus.viewer import compare, counts
+
+    prediction = fmt.read_predictions(prediction_file, {HANDMADE.id: HANDMADE})[HANDMADE.id]
+    viewer = counts(compare(HANDMADE, prediction, ("entities",)).outcomes["entities"])
+    gold = [(m.start, m.end, m.type) for m in HANDMADE.entities]
+    predicted = [(e.start, e.end, e.type) for e in prediction.entities]
+    official = entities.document_counts(entities.layer_of(gold, "nested"), entities.layer_of(predicted, "nested"), metrics=("strict",))
+    (strict,) = [c for unit in official.values() for key, c in unit.items() if key == ("strict", entities.OVERALL)]
+    assert (viewer.precision, viewer.recall, viewer.f1) == (strict.precision, strict.recall, strict.f1)
 
 
 class ScoreRow(HTMLParser):
