@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+import fastjsonschema
 import jsonschema
 import referencing
 import referencing.exceptions
@@ -130,6 +131,20 @@ def _validator(schema_name: str) -> jsonschema.protocols.Validator:
     return jsonschema.Draft202012Validator(schema, registry=registry)
 
 
+@functools.cache
+def _fast_check(schema_name: str):
+    """The same schema compiled to Python by fastjsonschema: a yes/no answer some 20 times faster than
+    jsonschema, so that a large valid submission is not slowed down; jsonschema then explains failures."""
+    resources = {schema["$id"]: schema for schema in _schema_resources().values()}
+
+    def resolve(uri: str) -> dict:
+        if uri not in resources:
+            raise InputError(f"schema/{schema_name}: refusing to fetch {uri}")
+        return resources[uri]
+
+    return fastjsonschema.compile(_schema_resources()[schema_name], handlers={"https": resolve, "http": resolve})
+
+
 def json_path(parts: Iterable[str | int]) -> str:
     """Render ``["entities", 12, "end"]`` as ``entities[12].end``."""
     out = ""
@@ -139,6 +154,11 @@ def json_path(parts: Iterable[str | int]) -> str:
 
 
 def _schema_problems(instance: Any, schema_name: str, where: str) -> list[Problem]:
+    try:
+        _fast_check(schema_name)(instance)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     errors = sorted(_validator(schema_name).iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     return [Problem(where, json_path(error.absolute_path), _short(error)) for error in errors]
 
