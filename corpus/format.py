@@ -521,14 +521,15 @@ class _DocumentChecker:
 
 
 def read_json_file(path: Path) -> Any:
+    where = display_path(path)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(f"{where}: no such file") from None
     except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise InputError(f"{where}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     except json.JSONDecodeError as error:
-        raise InputError(f"{path}:{error.lineno}: not JSON: {error.msg} (column {error.colno})") from None
+        raise InputError(f"{where}:{error.lineno}: not JSON: {error.msg} (column {error.colno})") from None
 
 
 def display_path(path: Path) -> str:

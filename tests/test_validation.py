@@ -121,7 +121,7 @@ def test_not_json_names_the_line(repo_copy):
     path = annotation_file(repo_copy)
     path.write_text('{\n  "id": "x",\n  oops\n}\n', encoding="utf-8")
     result = run_khabar("validate", root=repo_copy)
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert result.stderr.startswith(f"corpus/annotations/{path.name}:3: not JSON")
     assert "Traceback" not in result.stderr
 
