@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +19,7 @@ from khabar.corpus import format as fmt
 from khabar.corpus.viewer import Item, Outcome, match, render_page
 
 from conftest import run_khabar
+from external import require_program
 
 TEXT = 'قال وزير الخارجية الإيراني حسين أمير عبد اللهيان في طهران: "السلام ممكن <و> الحوار & التعاون".\nوالتقى الوزير نظيره في باكو.'
 
@@ -251,15 +250,7 @@ def test_bad_prediction_is_a_one_line_error(handmade_data, tmp_path):
 
 
 def chromium_binary() -> str:
-    """The Chromium to render with; skips (fails in CI) when there is none."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    message = "no Chromium found: install it with `apt-get install chromium` (or run .ci/install-chromium)"
-    if os.environ.get("CI"):
-        pytest.fail(message + "; in CI the browser test must run")
-    pytest.skip(message)
+    return require_program(("chromium", "chromium-browser", "google-chrome"), "install it with `apt-get install chromium` (or run .ci/install-chromium)")
 
 
 def render_in_chromium(page: Path, workdir: Path) -> tuple[PageReader, Path]:

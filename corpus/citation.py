@@ -1,0 +1,25 @@
+"""How to cite Khabar: ``CITATION.cff`` is the source; ``docs/citation.bib`` is the BibTeX that cffconvert
+renders from it, and the README's citation block is that BibTeX, inserted by ``khabar build``.
+
+cffconvert cannot run inside the project environment (it requires jsonschema<4), so the BibTeX is kept
+as a file; ``tests/test_citation.py`` runs cffconvert from its own tool environment and fails when the
+file, the README block or the CFF version drift apart.
+"""
+
+from __future__ import annotations
+
+from khabar.corpus import format as fmt
+
+CITATION_FILE = fmt.ROOT / "CITATION.cff"
+BIBTEX_FILE = fmt.ROOT / "docs" / "citation.bib"
+README_BLOCK = "bibtex"
+"""The README block ``<!-- bibtex:start -->`` ... ``<!-- bibtex:end -->`` that holds the citation."""
+
+
+def bibtex() -> str:
+    return BIBTEX_FILE.read_text(encoding="utf-8")
+
+
+def readme_block() -> str:
+    """The content of the README's citation block: the BibTeX in a fenced code block."""
+    return f"```bibtex\n{bibtex()}```\n"
