@@ -1,0 +1,351 @@
+"""Entity scoring: the SemEval-2013 schemas as nervaluate 1.2.1 defines them, flat or nested, plus a
+clitic-tolerant boundary match for Arabic.
+
+An entity is a plain ``(start, end, type)`` tuple (end-exclusive offsets). For each document both sides
+are de-duplicated (a span predicted twice counts once) and sorted, and each metric pairs predictions
+with gold entities by :func:`khabar.scorers.core.greedy_match` over the pairs that overlap, best rank
+first (see ``docs/metrics.md`` for the table of ranks):
+
+==============  =================================================  ==============================
+metric          a pair earns full credit when                       other overlapping pairs
+==============  =================================================  ==============================
+strict          same span and type                                  incorrect
+exact           same span                                           incorrect
+partial         same span                                           partial (half credit)
+type            same type (closest boundaries first)                incorrect
+strict_clitic   same type, span equal up to one leading clitic      incorrect
+exact_clitic    span equal up to one leading clitic                 incorrect
+==============  =================================================  ==============================
+
+Per-type rows re-run the matching on the entities of that type alone, as nervaluate does, so they do
+not sum to the overall row for schemas that ignore the type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+from khabar.scorers.core import (
+    CORRECT,
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    INCORRECT,
+    OVERALL,
+    PARTIAL,
+    Counts,
+    Key,
+    Scoreboard,
+    UnitId,
+    bootstrap as bootstrap_intervals,
+    greedy_match,
+    overlapping_pairs,
+)
+from khabar.scorers.report import Report
+from khabar.corpus.format import labels
+from khabar.scorers.units import Units, resolve_unit
+
+Entity = tuple[int, int, str]
+
+SCHEMAS = ("strict", "exact", "partial", "type")
+CLITIC_METRICS = ("strict_clitic", "exact_clitic")
+METRICS = SCHEMAS + CLITIC_METRICS
+LAYERS = ("flat", "nested")
+
+CLITICS = frozenset({"و", "ف", "ب", "ل", "ك", "ال"})
+"""Leading clitics a boundary may differ by in the clitic-tolerant metrics: wa-, fa-, bi-, li-, ka-, al-."""
+
+MIN_OVERLAP_PERCENT = 1
+"""nervaluate's default ``min_overlap_percentage``: a pair overlaps when the shared characters are at
+least 1% of the gold span (only spans over 100 characters can overlap by less)."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Layers
+
+
+def outermost(entities: Iterable[Entity]) -> list[Entity]:
+    """The entities whose span lies inside no other, larger, span (of any type); the flat layer."""
+    extents = sorted({(start, end) for start, end, _ in entities}, key=lambda se: (se[0], -se[1]))
+    keep, reach = set(), -1
+    for start, end in extents:
+        if end > reach:
+            keep.add((start, end))
+            reach = end
+    return sorted(e for e in set(entities) if (e[0], e[1]) in keep)
+
+
+def layer_of(entities: Iterable[Entity], layer: str) -> list[Entity]:
+    """The entities scored in ``layer``: outermost only (``flat``) or all (``nested``), de-duplicated
+    and sorted."""
+    if layer == "flat":
+        return outermost(entities)
+    if layer == "nested":
+        return sorted(set(entities))
+    raise ValueError(f"layer must be one of {', '.join(LAYERS)}, not {layer!r}")
+
+
+# --------------------------------------------------------------------------------------------------
+# Matching
+
+
+def differs_by_clitic(text: str, a: Entity, b: Entity) -> bool:
+    """Whether spans ``a`` and ``b`` end together and the longer one only adds a leading clitic."""
+    if a[1] != b[1] or a[0] == b[0]:
+        return False
+    return text[min(a[0], b[0]) : max(a[0], b[0])] in CLITICS
+
+
+class _Pair(NamedTuple):
+    """An overlapping (prediction, gold) pair and what the ranks need to know of it."""
+
+    p: int
+    g: int
+    same_span: bool
+    same_type: bool
+    clitic: bool
+    distance: int
+
+
+def _pair(p: int, g: int, pred: Entity, gold: Entity, text: str | None) -> _Pair:
+    return _Pair(
+        p,
+        g,
+        pred[0] == gold[0] and pred[1] == gold[1],
+        pred[2] == gold[2],
+        text is not None and differs_by_clitic(text, pred, gold),
+        abs(pred[0] - gold[0]) + abs(pred[1] - gold[1]),
+    )
+
+
+Rank = Callable[[_Pair], tuple[tuple[int, int], str]]
+"""A metric: an overlapping pair's rank (smaller is preferred) and the credit it earns if matched."""
+
+
+def _strict(pair: _Pair) -> tuple[tuple[int, int], str]:
+    return ((0, 0), CORRECT) if pair.same_span and pair.same_type else ((1, 0), INCORRECT)
+
+
+def _exact(pair: _Pair) -> tuple[tuple[int, int], str]:
+    if pair.same_span:
+        return (0, 0 if pair.same_type else 1), CORRECT
+    return (1, 0), INCORRECT
+
+
+def _partial(pair: _Pair) -> tuple[tuple[int, int], str]:
+    if pair.same_span:
+        return (0, 0 if pair.same_type else 1), CORRECT
+    return (1, 0), PARTIAL
+
+
+def _type(pair: _Pair) -> tuple[tuple[int, int], str]:
+    return ((0, pair.distance), CORRECT) if pair.same_type else ((1, 0), INCORRECT)
+
+
+def _strict_clitic(pair: _Pair) -> tuple[tuple[int, int], str]:
+    if pair.same_type and (pair.same_span or pair.clitic):
+        return (0, 0 if pair.same_span else 1), CORRECT
+    return (1, 0), INCORRECT
+
+
+def _exact_clitic(pair: _Pair) -> tuple[tuple[int, int], str]:
+    if pair.same_span or pair.clitic:
+        return (0, 2 * (not pair.same_span) + (not pair.same_type)), CORRECT
+    return (1, 0), INCORRECT
+
+
+RANKS: Mapping[str, Rank] = {
+    "strict": _strict,
+    "exact": _exact,
+    "partial": _partial,
+    "type": _type,
+    "strict_clitic": _strict_clitic,
+    "exact_clitic": _exact_clitic,
+}
+
+
+def _overlapping(predicted: Sequence[Entity], gold: Sequence[Entity], text: str | None) -> list[_Pair]:
+    """The overlapping pairs that pass nervaluate's minimum overlap (a share of the gold span)."""
+    return [
+        _pair(p, g, predicted[p], gold[g], text)
+        for p, g in overlapping_pairs(predicted, gold)
+        if 100 * (min(predicted[p][1], gold[g][1]) - max(predicted[p][0], gold[g][0]))
+        >= MIN_OVERLAP_PERCENT * (gold[g][1] - gold[g][0])
+    ]
+
+
+def _competing(pairs: Sequence[_Pair]) -> bool:
+    """Whether some item overlaps two others, so that the ranks must decide who pairs with whom."""
+    return len({pair.p for pair in pairs}) < len(pairs) or len({pair.g for pair in pairs}) < len(pairs)
+
+
+def _resolve(pairs: Sequence[_Pair], rank: Rank, competing: bool) -> list[tuple[_Pair, str]]:
+    """The matched pairs with their credit. Without competition every overlapping pair is matched."""
+    if not competing:
+        return [(pair, rank(pair)[1]) for pair in pairs]
+    ranked = {(pair.p, pair.g): (rank(pair), pair) for pair in pairs}
+    return [
+        (ranked[p, g][1], ranked[p, g][0][1])
+        for p, g, _ in greedy_match((r, p, g) for (p, g), ((r, _), _) in ranked.items())
+    ]
+
+
+def match(
+    gold: Sequence[Entity], predicted: Sequence[Entity], metric: str, text: str | None = None
+) -> tuple[list[tuple[int, int, str]], list[int], list[int]]:
+    """Match one document's entities under ``metric``.
+
+    ``gold`` and ``predicted`` are canonical: de-duplicated and sorted (see :func:`layer_of`).
+    Returns the matched ``(prediction_index, gold_index, credit)`` triples, then the indices of the
+    unmatched predictions (spurious) and of the unmatched gold entities (missed).
+    """
+    pairs = _overlapping(predicted, gold, text)
+    matched = _resolve(pairs, RANKS[metric], _competing(pairs))
+    used_predictions = {pair.p for pair, _ in matched}
+    used_gold = {pair.g for pair, _ in matched}
+    return (
+        sorted((pair.p, pair.g, credit) for pair, credit in matched),
+        [p for p in range(len(predicted)) if p not in used_predictions],
+        [g for g in range(len(gold)) if g not in used_gold],
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Tallying
+
+
+_FIELD = {CORRECT: 0, PARTIAL: 3, INCORRECT: 4}
+_SPURIOUS, _MISSED = 1, 2
+
+
+def document_counts(
+    gold: Sequence[Entity],
+    predicted: Sequence[Entity],
+    *,
+    text: str | None = None,
+    units: Units | None = None,
+    metrics: Sequence[str] = METRICS,
+) -> dict[UnitId, dict[Key, Counts]]:
+    """Per-unit counts of one document, for every metric, overall and per type.
+
+    ``gold`` and ``predicted`` are canonical (:func:`layer_of`). Clitic-tolerant metrics need ``text``.
+    Without ``units`` the document is one unit, ``(None, 0)``. Per-type counts come from matching the
+    entities of that type alone (nervaluate's per-type rows): an overlapping pair of two types is no
+    pair there, so its prediction is spurious in its type and its gold entity missed in its own.
+    """
+    units = units or Units.of(None, None)  # type: ignore[arg-type]
+    gold_units = [units.locate(e[0]) for e in gold]
+    predicted_units = [units.locate(e[0]) for e in predicted]
+    tallies: dict[UnitId, dict[Key, list[int]]] = {}
+
+    def add(unit: UnitId, key: Key, field: int) -> None:
+        row = tallies.setdefault(unit, {}).get(key)
+        if row is None:
+            row = tallies[unit][key] = [0, 0, 0, 0, 0]
+        row[field] += 1
+
+    pairs = _overlapping(predicted, gold, text)
+    same_type = [pair for pair in pairs if pair.same_type]
+    competing, competing_within_type = _competing(pairs), _competing(same_type)
+    for metric in metrics:
+        rank = RANKS[metric]
+        for scope, label_of in ((pairs, None), (same_type, True)):
+            matched = _resolve(scope, rank, competing if label_of is None else competing_within_type)
+            paired_predictions, paired_gold = set(), set()
+            for pair, credit in matched:
+                paired_predictions.add(pair.p)
+                paired_gold.add(pair.g)
+                add(gold_units[pair.g], (metric, gold[pair.g][2] if label_of else OVERALL), _FIELD[credit])
+            for p, entity in enumerate(predicted):
+                if p not in paired_predictions:
+                    add(predicted_units[p], (metric, entity[2] if label_of else OVERALL), _SPURIOUS)
+            for g, entity in enumerate(gold):
+                if g not in paired_gold:
+                    add(gold_units[g], (metric, entity[2] if label_of else OVERALL), _MISSED)
+
+    return {unit: {key: Counts(*row) for key, row in rows.items()} for unit, rows in tallies.items()}
+
+
+# --------------------------------------------------------------------------------------------------
+# Public API
+
+
+def score_entity_spans(
+    *,
+    gold: Mapping[str, Iterable[Entity]],
+    predictions: Mapping[str, Iterable[Entity]],
+    texts: Mapping[str, str] | None = None,
+    sentence_starts: Mapping[str, Sequence[int]] | None = None,
+    layer: str = "flat",
+    bootstrap: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+    label_order: Sequence[str] = (),
+) -> Report:
+    """Score predicted against gold entities given as plain spans, per document id.
+
+    ``gold`` and ``predictions`` map a document id to its ``(start, end, type)`` spans (a document
+    missing from ``predictions`` has none). ``texts`` (document id to text) enables the clitic-tolerant
+    metrics. ``sentence_starts`` (document id to sentence start offsets) makes sentences the units of
+    resampling; without it documents are. ``bootstrap`` is the number of resamples (0: no intervals).
+    """
+    units_by_document = {
+        doc_id: Units.of(doc_id, sentence_starts.get(doc_id) if sentence_starts else None) for doc_id in gold
+    }
+    metrics = METRICS if texts is not None else SCHEMAS
+    rows: dict[UnitId, dict[Key, Counts]] = {}
+    for doc_id in sorted(gold):
+        units = units_by_document[doc_id]
+        counted = document_counts(
+            layer_of(gold[doc_id], layer),
+            layer_of(predictions.get(doc_id, ()), layer),
+            text=texts[doc_id] if texts is not None else None,
+            units=units,
+            metrics=metrics,
+        )
+        for unit in units.ids:
+            rows[unit] = counted.get(unit, {})
+    board = Scoreboard.from_units(rows)
+    return Report(
+        task="entities",
+        board=board,
+        metrics=metrics,
+        options={"layer": layer, "unit": "sentence" if sentence_starts else "document"},
+        intervals=bootstrap_intervals(board, resamples=bootstrap, seed=seed) if bootstrap else None,
+        seed=seed,
+        label_order=label_order,
+    )
+
+
+def score_entities(
+    *,
+    gold: Iterable,
+    predictions: Mapping[str, object],
+    layer: str = "flat",
+    unit: str = "auto",
+    bootstrap: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> Report:
+    """Score a submission's entities against gold documents.
+
+    ``gold`` holds :class:`khabar.corpus.format.Document` objects; ``predictions`` maps a document id to
+    a :class:`khabar.corpus.format.Prediction` (a document missing, or whose ``entities`` is ``None``,
+    is scored as predicting none). ``unit`` is ``"sentence"``, ``"document"`` or ``"auto"`` (sentences
+    while the corpus has fewer than 30 documents).
+    """
+    documents = list(gold)
+    by_sentence = resolve_unit(unit, len(documents)) == "sentence"
+    return score_entity_spans(
+        gold={doc.id: [(m.start, m.end, m.type) for m in doc.entities] for doc in documents},
+        predictions={doc.id: _predicted_entities(predictions.get(doc.id)) for doc in documents},
+        texts={doc.id: doc.text for doc in documents},
+        sentence_starts={doc.id: [s.start for s in doc.sentences] for doc in documents} if by_sentence else None,
+        layer=layer,
+        bootstrap=bootstrap,
+        seed=seed,
+        label_order=labels()["entity_types"],
+    )
+
+
+def _predicted_entities(prediction: object) -> list[Entity]:
+    entities = getattr(prediction, "entities", None) or ()
+    return [(e.start, e.end, e.type) for e in entities]
