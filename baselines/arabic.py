@@ -55,9 +55,9 @@ def _original_length(surface: str, key_length: int) -> int:
     """How many characters of ``surface`` produce the first ``key_length`` characters of its key."""
     kept = 0
     for index, char in enumerate(surface):
-        if kept == key_length:
-            return index
         if key(char):
+            if kept == key_length:
+                return index
             kept += 1
     return len(surface)
 

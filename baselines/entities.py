@@ -230,21 +230,30 @@ class _RuleTagger:
         return any(k in blocked for _, k in self.tokens.readings[i])
 
     def complement(self, j: int) -> int:
-        """The last token of the complement starting at ``j`` (``j - 1`` when there is none)."""
-        last, words = j - 1, 0
+        """The last token of the complement starting at ``j`` (``j - 1`` when there is none).
+
+        A name or an organisation phrase is taken only in construct position, right after the head or
+        after an indefinite construct noun (وزير خارجية إيران، سفارة إيران، المتحدث باسم وزارة …);
+        after a definite word only definite words and nationality adjectives follow."""
+        last, words, construct = j - 1, 0, True
         continuation = _continuation_keys()
         while j < len(self.tokens) and words < MAX_COMPLEMENT_WORDS and not self.used[j]:
             name = self.names.get(j)
+            k = self.keys[j]
             if name is not None and name.value in NAME_TYPES and name.start == self.tokens.starts[j]:
-                last = name.last
-            elif j in self.phrases:
-                last = self.phrases[j]
-            else:
-                k = self.keys[j]
-                definite = k.startswith("ال") and len(k) > 3 and k.isalpha() and not self.blocked(j, complement_blocked_keys())
-                if not (definite or k in continuation):
+                if not (construct or name.value == "NORP"):
                     break
-                last = j
+                last, construct = name.last, False
+            elif j in self.phrases:
+                if not construct:
+                    break
+                last, construct = self.phrases[j], False
+            elif k in continuation:
+                last, construct = j, True
+            elif k.startswith("ال") and len(k) > 3 and k.isalpha() and not self.blocked(j, complement_blocked_keys()):
+                last, construct = j, False
+            else:
+                break
             j, words = last + 1, words + 1
         return last
 

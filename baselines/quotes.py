@@ -15,9 +15,9 @@ The **rules** baseline, within each sentence, takes every cue in order and looks
 * أن / إن (also بأن، أنه …): indirect speech, the content running from the next token to the end of the
   sentence; mixed when that content contains quotation marks.
 
-The source is the nearest speaker-like entity (PERS, then ORG, GPE, NORP, OCC) between the cue and the
-content (Arabic's verb-subject order: قال الوزير إن …), else the nearest one before the cue in the
-sentence (subject-verb order). Cues inside an extracted content are not used again. A sentence with no
+The source is taken between the cue and the content (Arabic's verb-subject order: قال الوزير إن …), else
+before the cue in the sentence (subject-verb order): a person's name (PERS) if there is one, otherwise
+the nearest outermost speaker-like entity (a title, an organisation, a country, a people). Cues inside an extracted content are not used again. A sentence with no
 cue that opens with a short phrase and a colon (a headline "NAME : words") gives a direct quote without
 cue whose source is the entity in that phrase, or the phrase itself.
 
@@ -36,7 +36,7 @@ MAX_GAP = 12
 """How many tokens after a cue the colon, quotation mark or أن may come."""
 MAX_HEADLINE_SOURCE = 4
 """How many tokens a headline speaker may have before its colon."""
-SPEAKER_PREFERENCE = ("PERS", "ORG", "GPE", "NORP", "OCC")
+SPEAKER_TYPES = frozenset({"PERS", "ORG", "GPE", "NORP", "OCC"})
 TRAILING = frozenset(".!?؟،,;؛")
 
 
@@ -139,14 +139,17 @@ def _has_quotation(tokens: Tokens, content: tuple[int, int]) -> bool:
 
 
 def _speaker(entities: list[dict], after: int, before: int, sentence_start: int, cue_start: int) -> dict | None:
-    """The preferred speaker-like entity in ``[after, before)``, else the nearest before the cue."""
-    between = [e for e in entities if after <= e["start"] and e["end"] <= before]
-    preceding = [e for e in entities if sentence_start <= e["start"] and e["end"] <= cue_start]
-    for group, nearest in ((between, lambda e: e["start"]), (preceding, lambda e: -e["end"])):
-        for type_ in SPEAKER_PREFERENCE:
-            typed = [e for e in group if e["type"] == type_]
-            if typed:
-                best = min(typed, key=lambda e: (nearest(e), -(e["end"] - e["start"])))
+    """The speaker in ``[after, before)``, else in ``[sentence_start, cue_start)``: a person's name if
+    there is one (the nearest to the cue), otherwise the nearest outermost speaker-like phrase (a
+    title such as المتحدث باسم الوزارة, an organisation, a country)."""
+    between = [e for e in entities if after <= e["start"] and e["end"] <= before and e["type"] in SPEAKER_TYPES]
+    preceding = [e for e in entities if sentence_start <= e["start"] and e["end"] <= cue_start and e["type"] in SPEAKER_TYPES]
+    for group, distance in ((between, lambda e: e["start"]), (preceding, lambda e: -e["end"])):
+        persons = [e for e in group if e["type"] == "PERS"]
+        outermost = [e for e in group if not any(o is not e and o["start"] <= e["start"] and e["end"] <= o["end"] for o in group)]
+        for choice in (persons, outermost):
+            if choice:
+                best = min(choice, key=lambda e: (distance(e), -(e["end"] - e["start"])))
                 return _span(best["start"], best["end"])
     return None
 
