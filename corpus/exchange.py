@@ -1,8 +1,9 @@
 """Exchange formats: CoNLL for NER tools, brat standoff for annotation tools.
 
-* ``khabar export conll`` writes the entity layer of the built corpus as CoNLL IOB2, once flat (the
-  outermost mentions, exactly the ``ner_tags`` of ``entities.jsonl``) and once in Wojood's nested form
-  (a token, then one tag per nesting level, outermost first).
+* ``khabar export conll`` writes the named-entity layer (the ``name`` mentions, what WojoodNER tags) of
+  the built corpus as CoNLL IOB2, once flat (the outermost mentions, exactly the ``ner_tags`` of
+  ``entities.jsonl``) and once in Wojood's nested form (a token, then one tag per nesting level,
+  outermost first).
 * ``khabar export brat`` / ``khabar import brat`` convert gold annotation files to and from brat
   standoff (``.txt`` + ``.ann`` and an ``annotation.conf``), so that an article can be annotated in brat
   or INCEpTION. Export then import reproduces ``corpus/annotations/<id>.json`` byte for byte.
@@ -17,7 +18,7 @@ import argparse
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Container, Iterable, Mapping, Sequence
 
 from khabar.corpus import format as fmt
 from khabar.corpus.build import entity_rows, iob2_names
@@ -29,34 +30,37 @@ FLAT_CONLL = "khabar.flat.conll"
 NESTED_CONLL = "khabar.nested.conll"
 
 
-def nested_tags(row: Mapping[str, Any]) -> list[list[str]]:
-    """Per token of an ``entities.jsonl`` row, the IOB2 tag of every mention covering it, outermost
-    first (Wojood's nested form). A token no mention covers gets ``["O"]``.
+def nested_tags(row: Mapping[str, Any], layer: Container[str]) -> list[list[str]]:
+    """Per token of an ``entities.jsonl`` row, the IOB2 tag of every mention of ``layer`` (mention ids)
+    covering it, outermost first (Wojood's nested form). A token no such mention covers gets ``["O"]``.
 
     Mentions never cross, so the mentions covering a token form a chain; the row lists them by
     ``(start, -end)``, so a mention's tag always lands at its nesting depth.
     """
     tags: list[list[str]] = [[] for _ in row["tokens"]]
     for mention in row["entities"]:
-        for i in range(mention["token_start"], mention["token_end"]):
-            tags[i].append(f"{'B' if i == mention['token_start'] else 'I'}-{mention['type']}")
+        if mention["id"] in layer:
+            for i in range(mention["token_start"], mention["token_end"]):
+                tags[i].append(f"{'B' if i == mention['token_start'] else 'I'}-{mention['type']}")
     return [token_tags or ["O"] for token_tags in tags]
 
 
 def conll_text(documents: Iterable[fmt.Document], *, nested: bool, comments: bool = True) -> str:
-    """The CoNLL file of ``documents``: one ``token<TAB>tag[<TAB>tag...]`` line per token, a blank line
-    after each sentence, and (with ``comments``) CoNLL-U style ``# newdoc id``, ``# sent_id`` and
-    ``# text`` lines before each sentence."""
+    """The CoNLL file of the named-entity layer (:func:`~khabar.corpus.format.ner_mentions`) of
+    ``documents``: one ``token<TAB>tag[<TAB>tag...]`` line per token, a blank line after each sentence,
+    and (with ``comments``) CoNLL-U style ``# newdoc id``, ``# sent_id`` and ``# text`` lines before each
+    sentence. The flat tags are those of ``entities.jsonl``."""
     names = iob2_names()
     lines: list[str] = []
     for doc in documents:
+        layer = {m.id for m in fmt.ner_mentions(doc)}
         for k, row in enumerate(entity_rows(doc)):
             if comments:
                 if k == 0:
                     lines.append(f"# newdoc id = {doc.id}")
                 lines.append(f"# sent_id = {row['id']}")
                 lines.append(f"# text = {doc.text[row['start'] : row['end']]}")
-            columns = nested_tags(row) if nested else [[names[tag]] for tag in row["ner_tags"]]
+            columns = nested_tags(row, layer) if nested else [[names[tag]] for tag in row["ner_tags"]]
             lines.extend("\t".join([token, *tags]) for token, tags in zip(row["tokens"], columns))
             lines.append("")
     return "\n".join(lines) + ("\n" if lines else "")

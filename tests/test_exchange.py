@@ -1,0 +1,359 @@
+"""Exchange formats: CoNLL lines checked against hand-worked tags and seqeval, brat round trips byte for
+byte (on the real corpus and on a hand-made document with every layer), bad .ann lines as one-line errors."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import replace
+
+import pytest
+from seqeval.metrics.sequence_labeling import get_entities
+
+from khabar.corpus import format as fmt
+from khabar.corpus.build import entity_rows, iob2_names, outermost, with_layout
+from khabar.corpus.exchange import conll_text, document_from_brat, document_to_brat, nested_tags
+
+from conftest import run_khabar
+
+# --------------------------------------------------------------------------------------------------
+# A hand-made document with every layer: three levels of nesting, a cluster of three mentions (one with
+# an id brat cannot hold), clusters listed out of first-mention order, a headline quote without cue and a
+# quote with cue and source, two coreferent events, one with a repeated role, a trigger inside a clitic.
+
+TEXT = (
+    "أميرعبداللهيان : الحوار طريقنا\n"
+    "قال وزير خارجية إيران حسين أميرعبداللهيان إن طهران ترحب بالحوار.\n"
+    "والتقى أميرعبداللهيان نظيره في باكو وكان اللقاء إيجابيا."
+)
+DOC_ID = "test_handmade"
+
+
+def span(needle: str, after: str = "") -> fmt.Span:
+    """The first occurrence of ``needle`` after the first occurrence of ``after``."""
+    start = TEXT.index(needle, TEXT.index(after) + len(after) if after else 0)
+    return fmt.Span(start, start + len(needle))
+
+
+def mention(mention_id: str, needle: str, type_: str, kind: str, cluster: str, after: str = "") -> fmt.Mention:
+    s = span(needle, after)
+    return fmt.Mention(mention_id, s.start, s.end, needle, type_, kind, cluster)
+
+
+LINE1 = "قال "
+LINE2 = "والتقى"
+
+
+def handmade() -> fmt.Document:
+    entities = (
+        mention("T1", "أميرعبداللهيان", "PERS", "name", "C1"),
+        mention("T2", "وزير خارجية إيران", "OCC", "name", "C2"),
+        mention("T3", "خارجية إيران", "ORG", "name", "C3"),
+        mention("T4", "إيران", "GPE", "name", "C4"),
+        mention("T5", "حسين أميرعبداللهيان", "PERS", "name", "C1"),
+        mention("T6", "طهران", "GPE", "name", "C5"),
+        mention("M9", "أميرعبداللهيان", "PERS", "name", "C1", after=LINE2),
+        mention("T7", "نظيره", "PERS", "nominal", "C7"),
+        mention("T8", "باكو", "GPE", "name", "C6"),
+    )
+    clusters = (
+        fmt.Cluster("C2", "OCC", "وزير خارجية إيران"),
+        fmt.Cluster("C1", "PERS", "حسين أميرعبداللهيان"),
+        fmt.Cluster("C3", "ORG", "وزارة الخارجية الإيرانية"),
+        fmt.Cluster("C4", "GPE", "إيران"),
+        fmt.Cluster("C5", "GPE", "طهران"),
+        fmt.Cluster("C6", "GPE", "باكو"),
+        fmt.Cluster("C7", "PERS", "نظير أميرعبداللهيان"),
+    )
+    quotes = (
+        fmt.Quote("Q1", "direct", span("الحوار طريقنا"), None, "T1", "C1"),
+        fmt.Quote("Q2", "indirect", span("طهران ترحب بالحوار"), span("قال"), "T5", "C1"),
+    )
+    meet = dict(modality="Asserted", polarity="Positive", genericity="Specific", tense="Past", coref="EV1")
+    events = (
+        fmt.Event("V1", "Contact:Meet", span("التقى"), (fmt.Argument("Entity", "M9"), fmt.Argument("Entity", "T7"), fmt.Argument("Place", "T8")), **meet),
+        fmt.Event("V2", "Contact:Meet", span("اللقاء"), (), **meet),
+    )
+    meta = {
+        "source_file": f"seeds/{DOC_ID}.txt",
+        "sha256": hashlib.sha256(TEXT.encode("utf-8")).hexdigest(),
+        "publisher": "Khabar tests",
+        "published": "never",
+        "language": "ar",
+    }
+    return fmt.Document(DOC_ID, TEXT, meta, entities=entities, clusters=clusters, quotes=quotes, events=events)
+
+
+def brat_round_trip(doc: fmt.Document) -> fmt.Document:
+    return document_from_brat(doc.id, doc.text, document_to_brat(doc), doc.meta, f"{doc.id}.ann", seed_check=False)
+
+
+def test_handmade_document_is_valid():
+    assert fmt.check_document(fmt.document_to_json(handmade(), with_layout=False), "handmade", seed_check=False) == []
+
+
+# --------------------------------------------------------------------------------------------------
+# CoNLL
+
+# Tags worked out by hand from the mentions above. Only kind-name mentions are NER, so the nominal
+# نظيره is O. Sentences are the three lines; `والتقى` is split before the trigger `التقى`. Flat =
+# outermost mentions only; nested = one tag per level, outermost first: وزير خارجية إيران is OCC
+# (level 0) ⊃ خارجية إيران ORG (level 1) ⊃ إيران GPE (level 2).
+EXPECTED_NESTED = f"""# newdoc id = {DOC_ID}
+# sent_id = {DOC_ID}-000
+# text = أميرعبداللهيان : الحوار طريقنا
+أميرعبداللهيان	B-PERS
+:	O
+الحوار	O
+طريقنا	O
+
+# sent_id = {DOC_ID}-001
+# text = قال وزير خارجية إيران حسين أميرعبداللهيان إن طهران ترحب بالحوار.
+قال	O
+وزير	B-OCC
+خارجية	I-OCC	B-ORG
+إيران	I-OCC	I-ORG	B-GPE
+حسين	B-PERS
+أميرعبداللهيان	I-PERS
+إن	O
+طهران	B-GPE
+ترحب	O
+بالحوار	O
+.	O
+
+# sent_id = {DOC_ID}-002
+# text = والتقى أميرعبداللهيان نظيره في باكو وكان اللقاء إيجابيا.
+و	O
+التقى	O
+أميرعبداللهيان	B-PERS
+نظيره	O
+في	O
+باكو	B-GPE
+وكان	O
+اللقاء	O
+إيجابيا	O
+.	O
+
+"""
+# The flat file is the nested one with only the first tag of each token.
+EXPECTED_FLAT = EXPECTED_NESTED.replace("I-OCC\tB-ORG", "I-OCC").replace("I-OCC\tI-ORG\tB-GPE", "I-OCC")
+
+
+def test_conll_flat_lines_of_the_handmade_document():
+    assert conll_text([with_layout(handmade())], nested=False) == EXPECTED_FLAT
+
+
+def test_conll_nested_lines_of_the_handmade_document():
+    assert conll_text([with_layout(handmade())], nested=True) == EXPECTED_NESTED
+
+
+def test_conll_without_comments_has_only_token_lines_and_blanks():
+    text = conll_text([with_layout(handmade())], nested=True, comments=False)
+    assert text == "".join(line + "\n" for line in EXPECTED_NESTED.splitlines() if not line.startswith("# "))
+
+
+def decode_levels(row, layer) -> set[tuple[str, int, int]]:
+    """Every mention of a nested row, decoded level by level with seqeval (end inclusive -> exclusive)."""
+    levels = nested_tags(row, layer)
+    depth = max(len(tags) for tags in levels)
+    columns = [[tags[d] if d < len(tags) else "O" for tags in levels] for d in range(depth)]
+    return {(label, start, end + 1) for column in columns for label, start, end in get_entities(column)}
+
+
+def test_nested_levels_decode_to_every_mention_and_level_zero_is_the_flat_layer(corpus):
+    names = iob2_names()
+    for doc in [with_layout(handmade()), *corpus]:
+        layer = {m.id for m in fmt.ner_mentions(doc)}
+        for row in entity_rows(doc):
+            assert [tags[0] for tags in nested_tags(row, layer)] == [names[tag] for tag in row["ner_tags"]], row["id"]
+            expected = {(m["type"], m["token_start"], m["token_end"]) for m in row["entities"] if m["kind"] == "name"}
+            assert decode_levels(row, layer) == expected, row["id"]
+
+
+def test_nested_file_agrees_with_the_flat_file_on_the_outermost_layer(corpus):
+    documents = [with_layout(handmade()), *corpus]
+    flat = conll_text(documents, nested=False).splitlines()
+    nested = conll_text(documents, nested=True).splitlines()
+    assert len(flat) == len(nested)
+    for flat_line, nested_line in zip(flat, nested):
+        if flat_line.startswith("# ") or not flat_line:
+            assert nested_line == flat_line
+        else:
+            assert nested_line.split("\t")[:2] == flat_line.split("\t")
+
+
+def test_flat_conll_decodes_to_the_outermost_mentions():
+    doc = with_layout(handmade())
+    lines = [line for line in conll_text([doc], nested=False, comments=False).split("\n\n") if line]
+    decoded = set()
+    for row, block in zip(entity_rows(doc), lines):
+        tags = [line.split("\t")[1] for line in block.splitlines()]
+        tokens = [doc.tokens.index(t) for t in doc.tokens if row["start"] <= t.start and t.end <= row["end"]]
+        decoded |= {(label, doc.tokens[tokens[s]].start, doc.tokens[tokens[e]].end) for label, s, e in get_entities(tags)}
+    assert decoded == {(m.type, m.start, m.end) for m in outermost(m for m in doc.entities if m.kind == "name")}
+
+
+def test_export_conll_command_writes_both_files(tmp_path):
+    result = run_khabar("export", "conll", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    documents = fmt.load_corpus()
+    assert (tmp_path / "khabar.flat.conll").read_text(encoding="utf-8") == conll_text(documents, nested=False)
+    assert (tmp_path / "khabar.nested.conll").read_text(encoding="utf-8") == conll_text(documents, nested=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# brat
+
+
+def test_handmade_brat_round_trip_is_byte_identical():
+    doc = handmade()
+    assert fmt.dumps_annotation(brat_round_trip(doc)) == fmt.dumps_annotation(doc)
+
+
+def test_handmade_brat_lines_follow_the_brat_format():
+    lines = document_to_brat(handmade()).splitlines()
+    t4 = span("إيران")
+    # A text-bound mention keeps its id; brat offsets are code points, end-exclusive, like ours.
+    assert f"T4\tGPE {t4.start} {t4.end}\tإيران" in lines
+    # The three mentions of C1 form one equivalence; M9 got a fresh brat id and an id= note.
+    (equiv,) = [line for line in lines if line.startswith("*\t")]
+    members = equiv.split("\t")[1].split(" ")
+    assert members[0] == "Coreference" and members[1:3] == ["T1", "T5"] and len(members) == 4
+    m9 = members[3]
+    assert any(line.endswith(f"AnnotatorNotes {m9}\tid=M9") for line in lines)
+    # Repeated roles are numbered as brat numbers them: Entity, Entity2.
+    (meet,) = [line for line in lines if line.startswith("E") and f" Entity:{m9} Entity2:T7 Place:T8" in line]
+    assert meet.split("\t")[1].startswith("Contact_Meet:T")
+
+
+def test_brat_import_keeps_quote_and_cluster_order_from_the_file():
+    doc = handmade()
+    reordered = replace(doc, clusters=doc.clusters[::-1], quotes=doc.quotes[::-1], events=doc.events[::-1])
+    assert fmt.dumps_annotation(brat_round_trip(reordered)) == fmt.dumps_annotation(reordered)
+
+
+def test_span_across_a_line_break_travels_as_fragments():
+    doc = handmade()
+    content = fmt.Span(span("الحوار طريقنا").start, span("وزير").end)
+    doc = replace(doc, quotes=(replace(doc.quotes[0], content=content), doc.quotes[1]))
+    ann = document_to_brat(doc)
+    assert all("\n" not in line for line in ann.split("\n"))
+    assert fmt.dumps_annotation(brat_round_trip(doc)) == fmt.dumps_annotation(doc)
+
+
+def test_real_corpus_brat_round_trip_is_byte_identical(tmp_path):
+    exported, imported = tmp_path / "brat", tmp_path / "annotations"
+    result = run_khabar("export", "brat", "--out", str(exported))
+    assert result.returncode == 0, result.stderr
+    assert (exported / "annotation.conf").is_file()
+    result = run_khabar("import", "brat", str(exported), "--out", str(imported))
+    assert result.returncode == 0, result.stderr
+    originals = fmt.annotation_paths()
+    assert sorted(p.name for p in imported.iterdir()) == [p.name for p in originals]
+    for original in originals:
+        doc = fmt.read_annotation(original)
+        assert (exported / f"{doc.id}.txt").read_bytes() == doc.text.encode("utf-8")
+        assert (imported / original.name).read_bytes() == original.read_bytes()
+
+
+def test_import_never_overwrites_without_force(tmp_path):
+    exported, imported = tmp_path / "brat", tmp_path / "annotations"
+    assert run_khabar("export", "brat", "--out", str(exported)).returncode == 0
+    imported.mkdir()
+    target = imported / fmt.annotation_paths()[0].name
+    target.write_text("an annotator's work\n", encoding="utf-8")
+    result = run_khabar("import", "brat", str(exported), "--out", str(imported))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"{target}: already exists; not overwriting it (use --force)"]
+    assert target.read_text(encoding="utf-8") == "an annotator's work\n"
+    result = run_khabar("import", "brat", str(exported), "--out", str(imported), "--force")
+    assert result.returncode == 0, result.stderr
+    assert target.read_bytes() == fmt.annotation_paths()[0].read_bytes()
+
+
+def test_export_never_overwrites_an_ann_without_force(tmp_path):
+    assert run_khabar("export", "brat", "--out", str(tmp_path)).returncode == 0
+    ann = next(tmp_path.glob("*.ann"))
+    ann.write_text("T1\tPERS 0 1\tا\n", encoding="utf-8")
+    result = run_khabar("export", "brat", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"{ann}: already exists; not overwriting it (use --force)"]
+    assert ann.read_text(encoding="utf-8") == "T1\tPERS 0 1\tا\n"
+
+
+def test_a_bad_ann_line_is_one_line_naming_file_and_line(tmp_path):
+    exported = tmp_path / "brat"
+    assert run_khabar("export", "brat", "--out", str(exported)).returncode == 0
+    ann = next(exported.glob("*.ann"))
+    lines = ann.read_text(encoding="utf-8").splitlines()
+    ann.write_text("\n".join([*lines, "T900\tPERS 0 x\tا"]) + "\n", encoding="utf-8")
+    result = run_khabar("import", "brat", str(exported), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"{ann}:{len(lines) + 1}: a text-bound line is 'Tn<TAB>Type start end[;start end]<TAB>text'"]
+    assert not (tmp_path / "out").exists()
+
+
+def corrupted(change) -> str:
+    """Import the hand-made document's .ann after ``change``; return the error message."""
+    doc = handmade()
+    ann = change(document_to_brat(doc).splitlines())
+    with pytest.raises(fmt.InputError) as error:
+        document_from_brat(doc.id, doc.text, "\n".join(ann) + "\n", doc.meta, "x.ann", seed_check=False)
+    return str(error.value)
+
+
+def line_of(lines, prefix):
+    return next(i for i, line in enumerate(lines, start=1) if line.startswith(prefix))
+
+
+def test_ann_text_that_does_not_match_the_txt():
+    def change(lines):
+        lines[0] = lines[0].rsplit("\t", 1)[0] + "\tطهران"
+        return lines
+
+    assert corrupted(change) == f"x.ann:1: text 'طهران' differs from the document at those offsets ('أميرعبداللهيان')"
+
+
+def test_ann_attribute_value_outside_the_inventory():
+    def change(lines):
+        lines[1] = lines[1].replace(" name", " proper")
+        return lines
+
+    assert corrupted(change) == "x.ann:2: Kind 'proper' is not one of name, nominal, pronoun"
+
+
+def test_ann_mention_without_cluster():
+    lines = document_to_brat(handmade()).splitlines()
+    assert corrupted(lambda ls: [line for line in ls if "cluster=C6" not in line]) == (
+        f"x.ann:{line_of(lines, 'T8')}: T8 belongs to no cluster: link it (Coreference) to a mention of its cluster, "
+        "or give it a note 'cluster=ID canonical=NAME'"
+    )
+
+
+def test_ann_event_without_coref_note():
+    lines = document_to_brat(handmade()).splitlines()
+    message = corrupted(lambda ls: [line for line in ls if line.split("\t")[1] != "AnnotatorNotes E1"])
+    assert message == f"x.ann:{line_of(lines, 'E1')}: E1 has no note with coref= (its event coreference id)"
+
+
+def test_ann_unknown_line_kind():
+    message = corrupted(lambda lines: [*lines, "N1\tReference T1 Wikidata:Q42\tIran"])
+    assert message == f"x.ann:{len(document_to_brat(handmade()).splitlines()) + 1}: 'N1' is not a brat id Khabar reads (T, E, R, A, * or # lines)"
+
+
+def test_exported_ann_is_the_same_whatever_the_hash_seed(tmp_path):
+    outputs = []
+    for seed in ("0", "1"):
+        out = tmp_path / seed
+        assert run_khabar("export", "brat", "--out", str(out), env={"PYTHONHASHSEED": seed}).returncode == 0
+        outputs.append({p.name: p.read_bytes() for p in out.iterdir()})
+    assert outputs[0] == outputs[1]
+
+
+def test_brat_dir_copy_is_untouched_by_import(tmp_path):
+    exported = tmp_path / "brat"
+    assert run_khabar("export", "brat", "--out", str(exported)).returncode == 0
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(exported, snapshot)
+    assert run_khabar("import", "brat", str(exported), "--out", str(tmp_path / "out")).returncode == 0
+    assert {p.name: p.read_bytes() for p in exported.iterdir()} == {p.name: p.read_bytes() for p in snapshot.iterdir()}
