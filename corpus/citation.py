@@ -16,6 +16,13 @@ README_BLOCK = "bibtex"
 """The README block ``<!-- bibtex:start -->`` ... ``<!-- bibtex:end -->`` that holds the citation."""
 
 
+def release_date() -> str:
+    """The ``date-released`` of CITATION.cff (ISO 8601)."""
+    import yaml
+
+    return str(yaml.safe_load(CITATION_FILE.read_text(encoding="utf-8"))["date-released"])
+
+
 def bibtex() -> str:
     return BIBTEX_FILE.read_text(encoding="utf-8")
 
