@@ -115,7 +115,7 @@ def annotation_conf() -> str:
         f"{COREFERENCE}\tArg1:{entity_types}, Arg2:{entity_types}, <REL-TYPE>:symmetric-transitive",
         f"{QUOTE_CUE}\tArg1:{QUOTE}, Arg2:{CUE}",
         f"{QUOTE_SOURCE}\tArg1:{QUOTE}, Arg2:{entity_types}",
-        "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>",
+        "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
         "",
         "[events]",
     ]

@@ -4,6 +4,7 @@ byte (on the real corpus and on a hand-made document with every layer), bad .ann
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from dataclasses import replace
 
@@ -230,6 +231,13 @@ def test_brat_import_keeps_quote_and_cluster_order_from_the_file():
     doc = handmade()
     reordered = replace(doc, clusters=doc.clusters[::-1], quotes=doc.quotes[::-1], events=doc.events[::-1])
     assert fmt.dumps_annotation(brat_round_trip(reordered)) == fmt.dumps_annotation(reordered)
+
+
+def test_ids_of_any_form_round_trip():
+    """A cluster head whose id is no brat id (P1, also a quote source), an event whose id is one (E5)."""
+    text = fmt.dumps_annotation(handmade()).replace('"T1"', '"P1"').replace('"V2"', '"E5"')
+    doc = fmt.document_from_json(json.loads(text))
+    assert fmt.dumps_annotation(brat_round_trip(doc)) == text
 
 
 def test_span_across_a_line_break_travels_as_fragments():
