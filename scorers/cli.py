@@ -1,0 +1,261 @@
+"""``khabar score`` and ``khabar compare``: the scorer's command line (I/O only; scoring is in the modules
+beside this one).
+
+A task is added by putting its scoring function in :data:`TASKS`; ``--task all`` scores every task the
+submission has a layer for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from khabar.corpus import format as fmt
+from khabar.corpus.version import DATA_VERSION, __version__
+from khabar.scorers.core import DEFAULT_RESAMPLES, DEFAULT_SEED, OVERALL, signature
+
+LAYERS = ("flat", "nested")
+UNITS = ("auto", "sentence", "document")
+FORMATS = ("table", "json")
+
+
+def _score_entities(documents, predictions, args: argparse.Namespace, resamples: int):
+    from khabar.scorers.entities import score_entities
+
+    return score_entities(
+        gold=documents, predictions=predictions, layer=args.layer, unit=args.unit, bootstrap=resamples, seed=args.seed
+    )
+
+
+TaskScorer = Callable[[Sequence, Mapping, argparse.Namespace, int], Any]
+TASKS: dict[str, TaskScorer] = {"entities": _score_entities}
+"""Task name -> ``scorer(documents, predictions, args, resamples) -> Report``."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Arguments
+
+
+def register(subparsers) -> None:
+    """Add ``score`` and ``compare`` to the ``khabar`` command."""
+    from khabar.corpus.cli import add_command
+
+    p = add_command(
+        subparsers,
+        "score",
+        help="score a prediction file (or a CoNLL file) against the gold corpus",
+        example="khabar score predictions.jsonl --task entities --layer nested --format json",
+        description="Score a system's predictions (JSON Lines, one object per document, see docs/format.md) against "
+        "the gold corpus: every metric of docs/metrics.md, per type, with bootstrap 95% intervals on every F1 and a "
+        "reproducibility signature as the last line. The submission is validated first; problems are listed one a "
+        "line and exit with code 2. With --conll, score a CoNLL file (token, gold tag(s), predicted tag(s)) instead.",
+    )
+    p.add_argument("predictions", nargs="?", type=Path, metavar="PRED", help="the prediction file (JSON Lines)")
+    p.add_argument("--conll", type=Path, metavar="FILE", help="score this CoNLL file instead of a prediction file")
+    p.add_argument(
+        "--decoder",
+        choices=("strict", "conlleval"),
+        default="strict",
+        help="with --conll: seqeval's strict IOB2 chunks (default) or conlleval.pl's (a stray I- starts a chunk)",
+    )
+    _common_arguments(p)
+    p.add_argument("--strict", action="store_true", help="a gold document missing from the submission is an error")
+    p.set_defaults(func=score_command)
+
+    p = add_command(
+        subparsers,
+        "compare",
+        help="compare two systems on the same gold: F1 differences with paired significance tests",
+        example="khabar compare baseline.jsonl system.jsonl --task entities",
+        description="Score two prediction files on the same gold and test every F1 difference (B minus A) with a "
+        "paired bootstrap and paired approximate randomization over the same units as the intervals, "
+        "p = (c + 1) / (n + 1).",
+    )
+    p.add_argument("a", type=Path, metavar="A", help="the reference system's prediction file")
+    p.add_argument("b", type=Path, metavar="B", help="the other system's prediction file")
+    _common_arguments(p)
+    p.add_argument("--strict", action="store_true", help="a gold document missing from a submission is an error")
+    p.set_defaults(func=compare_command)
+
+
+def _common_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--gold", type=Path, default=None, help="a built documents.jsonl (default: this checkout's corpus)")
+    p.add_argument("--task", choices=(*TASKS, "all"), default="all", help="which task to score (default: all submitted)")
+    p.add_argument("--layer", choices=LAYERS, default="flat", help="entities: outermost mentions (flat) or all (nested)")
+    p.add_argument("--unit", choices=UNITS, default="auto", help="resampling unit (auto: sentences below 30 documents)")
+    p.add_argument("--format", choices=FORMATS, default="table", help="a table (default) or JSON")
+    p.add_argument("--bootstrap", type=_count, default=DEFAULT_RESAMPLES, metavar="N", help="resamples (0: none)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed of the resampling")
+
+
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {number}")
+    return number
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading
+
+
+def _load_gold(path: Path | None) -> tuple[list, Path]:
+    path = Path(path) if path is not None else fmt.DOCUMENTS_FILE
+    data_file = path / "documents.jsonl" if path.is_dir() else path
+    return fmt.load_corpus(data_file), data_file
+
+
+def _load_predictions(path: Path, gold: Mapping[str, Any], strict: bool) -> dict[str, Any]:
+    predictions = fmt.read_predictions(path, gold)
+    missing = fmt.missing_documents(predictions, gold)
+    if missing:
+        message = f"{fmt.display_path(path)}: {len(missing)} gold document(s) missing: {', '.join(missing)}"
+        if strict:
+            raise fmt.InputError(message)
+        print(f"warning: {message} (scored as predicting nothing)", file=sys.stderr)
+    return predictions
+
+
+def _tasks(requested: str, predictions: Sequence[Mapping[str, Any]]) -> list[str]:
+    if requested != "all":
+        return [requested]
+    submitted = [
+        task for task in TASKS if any(getattr(p, task, None) is not None for prediction in predictions for p in prediction.values())
+    ]
+    if not submitted:
+        raise fmt.InputError(f"no layer of a known task ({', '.join(TASKS)}) in the submission")
+    return submitted
+
+
+def _signature(report, data_version: str, data_sha256: str, resamples: int, seed: int, **more: str) -> str:
+    return signature(
+        version=__version__,
+        data_version=data_version,
+        data_sha256=data_sha256,
+        task=report.task,
+        layer=report.options.get("layer"),
+        match=report.metrics[0],
+        resamples=resamples,
+        seed=seed,
+        **more,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# score
+
+
+def score_command(args: argparse.Namespace) -> int:
+    if (args.predictions is None) == (args.conll is None):
+        raise fmt.InputError("score: give either a prediction file or --conll FILE")
+    if args.conll is not None:
+        from khabar.scorers.conll import read_conll, score_conll
+
+        report = score_conll(
+            sentences=read_conll(args.conll), decoder=args.decoder, layer=args.layer, bootstrap=args.bootstrap, seed=args.seed
+        )
+        sig = _signature(report, "conll", fmt.sha256_file(args.conll), args.bootstrap, args.seed, decoder=args.decoder)
+        _emit([(report, sig)], args.format)
+        return 0
+
+    documents, gold_path = _load_gold(args.gold)
+    gold = {doc.id: doc for doc in documents}
+    predictions = _load_predictions(args.predictions, gold, args.strict)
+    data_sha256 = fmt.sha256_file(gold_path)
+    scored = []
+    for task in _tasks(args.task, [predictions]):
+        report = TASKS[task](documents, predictions, args, args.bootstrap)
+        scored.append((report, _signature(report, DATA_VERSION, data_sha256, args.bootstrap, args.seed)))
+    _emit(scored, args.format)
+    return 0
+
+
+def _emit(scored: Sequence[tuple[Any, str]], output: str) -> None:
+    if output == "json":
+        reports = [{**report.to_dict(), "signature": sig} for report, sig in scored]
+        sys.stdout.write(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2) + "\n")
+        return
+    sys.stdout.write("\n".join(f"{report.table()}\n{sig}\n" for report, sig in scored))
+
+
+# --------------------------------------------------------------------------------------------------
+# compare
+
+
+def compare_command(args: argparse.Namespace) -> int:
+    from khabar.scorers.core import paired_tests
+
+    if args.bootstrap < 1:
+        raise fmt.InputError("compare: the paired tests need --bootstrap 1 or more")
+    documents, gold_path = _load_gold(args.gold)
+    gold = {doc.id: doc for doc in documents}
+    first = _load_predictions(args.a, gold, args.strict)
+    second = _load_predictions(args.b, gold, args.strict)
+    data_sha256 = fmt.sha256_file(gold_path)
+    results = []
+    for task in _tasks(args.task, [first, second]):
+        report_a = TASKS[task](documents, first, args, 0)
+        report_b = TASKS[task](documents, second, args, 0)
+        per_key, per_macro = paired_tests(report_a.board, report_b.board, resamples=args.bootstrap, seed=args.seed)
+        rows = []
+        for metric in report_a.metrics:
+            seen = {*report_a.board.labels(metric), *report_b.board.labels(metric)}
+            labels = [label for label in report_a.label_order if label in seen]
+            labels += sorted(seen - set(labels))
+            rows.append((metric, "overall", per_key.get((metric, OVERALL))))
+            rows.append((metric, "macro", per_macro.get(metric)))
+            rows.extend((metric, label, per_key.get((metric, label))) for label in labels)
+        sig = _signature(report_a, DATA_VERSION, data_sha256, args.bootstrap, args.seed, test="paired")
+        results.append((task, rows, sig))
+    if args.format == "json":
+        out = [
+            {
+                "task": task,
+                "a": str(args.a),
+                "b": str(args.b),
+                "resamples": args.bootstrap,
+                "seed": args.seed,
+                "rows": [
+                    {"metric": m, "label": label, **_paired_dict(result)} for m, label, result in rows if result is not None
+                ],
+                "signature": sig,
+            }
+            for task, rows, sig in results
+        ]
+        sys.stdout.write(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write("\n".join(_compare_table(task, rows, args) + f"\n{sig}\n" for task, rows, sig in results))
+    return 0
+
+
+def _paired_dict(result) -> dict[str, float]:
+    return {
+        "f1_a": result.f1_a,
+        "f1_b": result.f1_b,
+        "delta": result.delta,
+        "p_bootstrap": result.p_bootstrap,
+        "p_randomization": result.p_randomization,
+    }
+
+
+def _compare_table(task: str, rows, args: argparse.Namespace) -> str:
+    header = ("metric", "label", "F1 A", "F1 B", "B-A", "p boot", "p AR")
+    cells = [
+        (m, label, *(f"{100 * v:.2f}" for v in (r.f1_a, r.f1_b, r.delta)), f"{r.p_bootstrap:.4f}", f"{r.p_randomization:.4f}")
+        for m, label, r in rows
+        if r is not None
+    ]
+    widths = [max(len(row[i]) for row in [header, *cells]) for i in range(len(header))]
+    lines = [
+        "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
+        for row in [header, *cells]
+    ]
+    title = (
+        f"{task}: A = {args.a}, B = {args.b}; paired bootstrap and approximate randomization, "
+        f"{args.bootstrap} resamples, seed {args.seed}"
+    )
+    return "\n".join([title, "", *lines]) + "\n"
