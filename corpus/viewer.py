@@ -296,7 +296,7 @@ STYLE = """
 body{font-family:"Noto Naskh Arabic","Amiri","DejaVu Sans",sans-serif;margin:1.5rem auto;max-width:70rem;padding:0 1rem;color:#1a1a1a;background:#fff}
 h1{margin:0 0 .25rem}
 .sub{color:#555;margin:0 0 1rem}
-section,article{margin:1rem 0;padding:.75rem 1rem;border:1px solid #ddd;border-radius:6px}
+section,article{overflow-x:auto;margin:1rem 0;padding:.75rem 1rem;border:1px solid #ddd;border-radius:6px}
 .text{white-space:pre-wrap;line-height:2.6;font-size:1.15rem}
 .mention{border:1px solid;border-radius:4px;padding:.05em .2em;margin:0 .05em}
 .mention>.label{color:#fff;font:600 .6rem/1 sans-serif;padding:.1em .25em;border-radius:3px;margin-inline-start:.2em;vertical-align:super}
@@ -352,21 +352,28 @@ def _legend(compared: Sequence[str]) -> str:
 
 
 def _score_table(rows: Sequence[tuple[str, Comparison]], compared: Sequence[str]) -> str:
-    head = "".join(f'<th colspan="{len(STATUSES) + 3}">{escape(LAYER_TITLES[layer])}</th>' for layer in compared)
-    sub = "".join("".join(f"<th>{s}</th>" for s in STATUSES) + "<th>P</th><th>R</th><th>F1</th>" for _ in compared)
+    """One row per document and compared layer (and per layer over all documents when there are several)."""
+    head = "".join(f"<th>{s}</th>" for s in STATUSES) + "<th>P</th><th>R</th><th>F1</th>"
     body = []
     for doc_id, comparison in rows:
-        cells = "".join(_count_cells(comparison.counts(layer)) for layer in compared)
-        body.append(f'<tr data-doc="{escape(doc_id)}"><th><a href="#doc-{escape(doc_id)}">{escape(doc_id)}</a></th>{cells}</tr>')
+        for i, layer in enumerate(compared):
+            name = f'<th rowspan="{len(compared)}"><a class="en" href="#doc-{escape(doc_id)}">{escape(doc_id)}</a></th>' if i == 0 else ""
+            body.append(_score_row(doc_id, layer, name, comparison.counts(layer)))
     if len(rows) > 1:
-        totals = "".join(
-            _count_cells(counts(o for _, c in rows for o in c.outcomes[layer])) for layer in compared
-        )
-        body.append(f'<tr data-doc="*"><th>all documents</th>{totals}</tr>')
+        for i, layer in enumerate(compared):
+            name = f'<th rowspan="{len(compared)}">all documents</th>' if i == 0 else ""
+            body.append(_score_row("*", layer, name, counts(o for _, c in rows for o in c.outcomes[layer])))
     return (
         '<section class="scores" id="scores"><h2>Scores (exact span and type)</h2>'
-        f"<table><thead><tr><th rowspan=\"2\">document</th>{head}</tr><tr>{sub}</tr></thead>"
+        f"<table><thead><tr><th>document</th><th>layer</th>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table></section>"
+    )
+
+
+def _score_row(doc_id: str, layer: str, name_cell: str, counted: Counts) -> str:
+    return (
+        f'<tr data-doc="{escape(doc_id)}" data-layer="{layer}">{name_cell}'
+        f"<td>{escape(LAYER_TITLES[layer])}</td>{_count_cells(counted)}</tr>"
     )
 
 
