@@ -225,54 +225,59 @@ def render_marked_text(text: str, marks: Iterable[Mark]) -> str:
     return "".join(out)
 
 
+@dataclass(frozen=True)
+class Element:
+    """How the items of one layer are drawn in the text."""
+
+    css: str
+    rank: int
+    """Nesting order among marks of the same span: quote content outside, then mention, cue, trigger."""
+    labelled: bool
+    """Whether the item's type is written at its end."""
+
+
+ELEMENTS = {"quotes": Element("quote", 0, False), "entities": Element("mention", 1, True), "events": Element("trigger", 3, True)}
+CUE_RANK = 2
+
+
 def document_marks(doc: fmt.Document, comparison: Comparison | None) -> list[Mark]:
+    """Every gold item of the document (and with a comparison, every spurious prediction) as a mark."""
+    details = {m.id: (("kind", m.kind), ("entity", m.entity)) for m in doc.entities}
     marks: list[Mark] = []
-    for m in doc.entities:
-        marks.append(_item_mark("mention", Item(m.start, m.end, m.type, m.id), "gold", comparison, "entities", 1,
-                                title=f"{m.id} · {m.type} · {m.kind} · cluster {m.entity}", extra=(("kind", m.kind), ("entity", m.entity))))
-    for q in doc.quotes:
-        marks.append(_item_mark("quote", Item(q.content.start, q.content.end, q.type, q.id), "gold", comparison, "quotes", 0,
-                                title=f"{q.id} · {q.type} quote", label=""))
-        if q.cue is not None:
-            marks.append(Mark(q.cue.start, q.cue.end, 2, ("cue",), (("quote", q.id),), title=f"cue of {q.id}"))
-    for e in doc.events:
-        marks.append(_item_mark("trigger", Item(e.trigger.start, e.trigger.end, e.type, e.id), "gold", comparison, "events", 3,
-                                title=f"{e.id} · {e.type}"))
-    if comparison is not None:
-        for layer, element, rank in (("entities", "mention", 1), ("quotes", "quote", 0), ("events", "trigger", 3)):
-            for item in comparison.spurious(layer):
-                marks.append(_item_mark(element, item, "pred", comparison, layer, rank, title=f"predicted {item.type} (spurious)",
-                                        label=None if element != "quote" else ""))
+    for layer, element in ELEMENTS.items():
+        for item in gold_items(doc, layer):
+            marks.append(_item_mark(element, item, "gold", layer, comparison, details.get(item.id, ()) if layer == "entities" else ()))
+        if comparison is not None:
+            marks.extend(_item_mark(element, item, "pred", layer, comparison) for item in comparison.spurious(layer))
+    marks.extend(
+        Mark(q.cue.start, q.cue.end, CUE_RANK, ("cue",), (("quote", q.id),), title=f"cue of {q.id}") for q in doc.quotes if q.cue is not None
+    )
     return marks
 
 
 def _item_mark(
-    element: str,
+    element: Element,
     item: Item,
+    side: str,
     layer: str,
     comparison: Comparison | None,
-    compared: str,
-    rank: int,
-    *,
-    title: str,
-    label: str | None = None,
-    extra: tuple[tuple[str, str], ...] = (),
+    details: tuple[tuple[str, str], ...] = (),
 ) -> Mark:
-    """The mark of a gold or predicted item, with its status when the layer is compared."""
-    classes = [element]
-    data = [("layer", layer), ("id", item.id), ("type", item.type), ("start", str(item.start)), ("end", str(item.end)), *extra]
-    shown = item.type if label is None else label
-    if comparison is not None and compared in comparison.outcomes:
-        outcome = comparison.status_of(compared, item.id) if layer == "gold" else Outcome(item, "pred", "spurious")
+    """The mark of a gold or predicted item, with its status when the system submitted the layer."""
+    classes = [element.css]
+    data = [("layer", side), ("id", item.id), ("type", item.type), ("start", str(item.start)), ("end", str(item.end)), *details]
+    label = item.type
+    title = " · ".join((item.id, item.type, *(value for _, value in details))) if side == "gold" else f"predicted {item.type}"
+    if comparison is not None and layer in comparison.outcomes:
+        outcome = comparison.status_of(layer, item.id) if side == "gold" else Outcome(item, "pred", "spurious")
         classes.append(outcome.status)
         data.append(("status", outcome.status))
+        title += f" · {outcome.status}"
         if outcome.predicted_type is not None:
             data.append(("pred-type", outcome.predicted_type))
-            shown = f"{item.type}→{outcome.predicted_type}" if label is None else label
-            title += f" · predicted {outcome.predicted_type}"
-        elif layer == "gold":
-            title += f" · {outcome.status}"
-    return Mark(item.start, item.end, rank, tuple(classes), tuple(data), shown, title)
+            label = f"{item.type}→{outcome.predicted_type}"
+            title += f" (predicted {outcome.predicted_type})"
+    return Mark(item.start, item.end, element.rank, tuple(classes), tuple(data), label if element.labelled else "", title)
 
 
 # --------------------------------------------------------------------------------------------------
