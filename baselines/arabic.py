@@ -101,25 +101,30 @@ class Tokens:
     starts: tuple[int, ...]
     ends: tuple[int, ...]
     readings: tuple[tuple[tuple[int, str], ...], ...]
+    keys: tuple[str, ...]
+    """The key of each token as written (no proclitic split)."""
     sentences: tuple[tuple[int, int], ...]
 
     @classmethod
     def of(cls, text: str) -> "Tokens":
         spans = tokenize(text)
+        readings = tuple(analyses(text[s:e]) for s, e in spans)
         return cls(
             text=text,
             starts=tuple(s for s, _ in spans),
             ends=tuple(e for _, e in spans),
-            readings=tuple(analyses(text[s:e]) for s, e in spans),
+            readings=readings,
+            keys=tuple(reading[0][1] for reading in readings),
             sentences=tuple(split_sentences(text)),
         )
 
     def __len__(self) -> int:
         return len(self.starts)
 
-    def key(self, i: int) -> str:
-        """The key of token ``i`` as written (no proclitic split)."""
-        return self.readings[i][0][1]
+    @functools.cached_property
+    def split_readings(self) -> list[tuple[int, str]]:
+        """(token index, key) of every reading with proclitics split off."""
+        return [(i, k) for i, reading in enumerate(self.readings) if len(reading) > 1 for _, k in reading[1:]]
 
     @functools.cached_property
     def _sentence_starts(self) -> list[int]:
@@ -169,32 +174,37 @@ class PhraseLexicon(Generic[T]):
             first: sorted(rests.items(), key=lambda item: -len(item[0])) for first, rests in index.items()
         }
 
-    def __contains__(self, word_key: str) -> bool:
-        return word_key in self._index
+    def starts(self, tokens: Tokens) -> list[int]:
+        """Positions of the tokens some reading of which is the first word of a phrase, in order:
+        two comprehensions over the document instead of a test per token and reading."""
+        index = self._index
+        plain = [i for i, k in enumerate(tokens.keys) if k in index]
+        split = [i for i, k in tokens.split_readings if k in index]
+        return sorted(set(plain).union(split)) if split else plain
 
     def match(self, tokens: Tokens, i: int) -> Match[T] | None:
         """The longest phrase starting at token ``i`` (fewest proclitics split off on a tie)."""
         best: Match[T] | None = None
+        size, keys = len(tokens.starts), tokens.keys
         for prefix, first in tokens.readings[i]:
             candidates = self._index.get(first)
             if candidates is None:
                 continue
             for rest, value in candidates:
                 last = i + len(rest)
-                if last >= len(tokens) or best is not None and last <= best.last:
+                if last >= size or best is not None and last <= best.last:
                     continue
-                if all(tokens.key(i + 1 + j) == word for j, word in enumerate(rest)):
+                if keys[i + 1 : last + 1] == rest:
                     best = Match(i, last, tokens.starts[i] + prefix, tokens.ends[last], value)
                     break
         return best
 
     def find_all(self, tokens: Tokens) -> Iterator[Match[T]]:
         """Non-overlapping longest matches, scanning left to right."""
-        i = 0
-        while i < len(tokens):
-            found = self.match(tokens, i)
-            if found is None:
-                i += 1
-            else:
-                yield found
-                i = found.last + 1
+        resume = 0
+        for i in self.starts(tokens):
+            if i >= resume:
+                found = self.match(tokens, i)
+                if found is not None:
+                    yield found
+                    resume = found.last + 1

@@ -131,6 +131,7 @@ def _small_lexicons() -> dict[str, PhraseLexicon[str]]:
         "day_part": PhraseLexicon((w, "part") for w in lexicons.DAY_PARTS),
         "ordinal": PhraseLexicon((w, "ORDINAL") for w in lexicons.ORDINALS),
         "language": PhraseLexicon((w, "LANGUAGE") for w in cldr.languages()),
+        "language_lead": PhraseLexicon((w, "lead") for w in lexicons.LANGUAGE_LEADS),
     }
 
 
@@ -187,16 +188,15 @@ def tag_rules(tokens: Tokens) -> list[dict]:
     return _resolve(_RuleTagger(tokens).candidates())
 
 
-def _number(k: str) -> int | None:
-    return int(k) if k.isdigit() and len(k) <= 9 else None
-
-
 class _RuleTagger:
     """The rules applied to one document; each method adds candidates and marks the tokens it used."""
 
     def __init__(self, tokens: Tokens):
         self.tokens = tokens
-        self.keys = [tokens.key(i) for i in range(len(tokens))]
+        self.keys = tokens.keys
+        self.numbers = [int(k) if k.isdigit() and len(k) <= 9 else None for k in self.keys]
+        self.digits = [i for i, n in enumerate(self.numbers) if n is not None]
+        """Positions of number tokens: the date, time and number rules start only there."""
         self.found: list[Candidate] = []
         self.used = bytearray(len(tokens))
         self.names: dict[int, Match[str]] = {m.first: m for m in gazetteer().find_all(tokens) if m.value != "DATE"}
@@ -270,9 +270,11 @@ class _RuleTagger:
     # -- rules
 
     def _times(self) -> None:
-        keys, parts = self.keys, _small_lexicons()["day_part"]
-        for i in range(len(keys) - 2):
-            hours, minutes = _number(keys[i]), _number(keys[i + 2])
+        keys, numbers, parts = self.keys, self.numbers, _small_lexicons()["day_part"]
+        for i in self.digits:
+            if i + 2 >= len(keys):
+                break
+            hours, minutes = numbers[i], numbers[i + 2]
             if hours is None or minutes is None or keys[i + 1] != ":" or not (self.adjacent(i) and self.adjacent(i + 1)):
                 continue
             if hours > 24 or minutes > 59 or len(keys[i + 2]) != 2 or self.used[i]:
@@ -284,16 +286,18 @@ class _RuleTagger:
             if part is not None:
                 last = part.last
             self.span(first, last, "TIME")
-        for i in range(len(keys) - 1):
-            hours = _number(keys[i + 1])
-            if keys[i] in ("الساعه", "ساعه") and hours is not None and hours <= 24 and not self.used[i + 1]:
+        for i in (d - 1 for d in self.digits if d > 0):
+            hours = numbers[i + 1]
+            if keys[i] in ("الساعه", "ساعه") and hours <= 24 and not self.used[i + 1]:
                 part = parts.match(self.tokens, i + 2) if i + 2 < len(keys) else None
                 self.span(i, i + 1 if part is None else part.last, "TIME")
 
     def _dates(self) -> None:
-        keys = self.keys
-        for i in range(len(keys) - 4):
-            parts = [_number(keys[i + d]) for d in (0, 2, 4)]
+        keys, numbers = self.keys, self.numbers
+        for i in self.digits:
+            if i + 4 >= len(keys):
+                break
+            parts = [numbers[i + d] for d in (0, 2, 4)]
             separator = keys[i + 1]
             if None in parts or separator not in ("/", "-", ".") or keys[i + 3] != separator or self.used[i]:
                 continue
@@ -308,42 +312,40 @@ class _RuleTagger:
         """Runs of consecutive date units as (role, first token, last token)."""
         lexicon, keys = _date_units(), self.keys
         runs: list[list[tuple[str, int, int]]] = []
-        i = 0
-        while i < len(keys):
+        resume = 0
+        for i in sorted(set(lexicon.starts(self.tokens)).union(self.digits)):
+            if i < resume:
+                continue
             unit = None
             found = lexicon.match(self.tokens, i)
             if found is not None:
                 unit = (found.value, i, found.last)
-            elif (value := _number(keys[i])) is not None and not self.used[i]:
+            elif (value := self.numbers[i]) is not None and not self.used[i]:
                 if 1 <= value <= 31 and len(keys[i]) <= 2:
                     unit = ("D", i, i)
                 elif 1000 <= value <= 2100 and len(keys[i]) == 4:
                     unit = ("Y", i, i)
             if unit is None:
-                i += 1
                 continue
             if runs and runs[-1][-1][2] == i - 1:
                 runs[-1].append(unit)
             else:
                 runs.append([unit])
-            i = unit[2] + 1
+            resume = unit[2] + 1
         return runs
 
     def _numbers(self) -> None:
-        keys, small, currencies = self.keys, _small_lexicons(), _currencies()
-        i = 0
-        while i < len(keys):
-            if _number(keys[i]) is None or self.used[i]:
-                i += 1
+        keys, numbers, small, currencies = self.keys, self.numbers, _small_lexicons(), _currencies()
+        for i in self.digits:
+            if self.used[i]:
                 continue
             last = i
-            while last + 2 < len(keys) and keys[last + 1] in (".", ",", "٫") and _number(keys[last + 2]) is not None and self.adjacent(last) and self.adjacent(last + 1):
+            while last + 2 < len(keys) and keys[last + 1] in (".", ",", "٫") and numbers[last + 2] is not None and self.adjacent(last) and self.adjacent(last + 1):
                 last += 2
             after = last + 1
             percent = small["percent"].match(self.tokens, after) if after < len(keys) else None
             if percent is not None:
                 self.span(i, percent.last, "PERCENT")
-                i = percent.last + 1
                 continue
             scale = small["scale"].match(self.tokens, after) if after < len(keys) else None
             amount_last = scale.last if scale is not None else last
@@ -351,10 +353,8 @@ class _RuleTagger:
             if currency is not None:
                 self.add(currency.start, currency.end, "CURR")
                 self.span(i, currency.last, "MONEY")
-                i = currency.last + 1
                 continue
             self.span(i, amount_last, "CARDINAL")
-            i = amount_last + 1
 
     def _head_phrases(self) -> None:
         tokens, taking_a_name = self.tokens, _heads_taking_a_name()
@@ -394,11 +394,10 @@ class _RuleTagger:
             self.add(currency.start, currency.end, "CURR", LOOKUP)
         for ordinal in small["ordinal"].find_all(tokens):
             self.add(ordinal.start, ordinal.end, "ORDINAL", LOOKUP)
-        leads = {key(word) for word in lexicons.LANGUAGE_LEADS}
-        for i in range(len(tokens) - 1):
-            if any(k in leads for _, k in tokens.readings[i]):
-                language = small["language"].match(tokens, i + 1)
-                if language is not None and language.start == tokens.starts[i + 1]:
+        for lead in small["language_lead"].find_all(tokens):
+            if lead.last + 1 < len(tokens):
+                language = small["language"].match(tokens, lead.last + 1)
+                if language is not None and language.start == tokens.starts[lead.last + 1]:
                     self.add(language.start, language.end, "LANGUAGE")
 
 

@@ -96,9 +96,9 @@ def _quote_after(tokens: Tokens, cue: Match[str], sentence: range, entities: lis
     """The quote a cue introduces, if a colon, quotation mark or أن follows it closely."""
     complementizers = _complementizers()
     for j in range(cue.last + 1, min(sentence.stop, cue.last + 1 + MAX_GAP)):
-        word = tokens.key(j)
+        word = tokens.keys[j]
         if word in lexicons.COLONS:
-            after = tokens.key(j + 1) if j + 1 < len(tokens) else ""
+            after = tokens.keys[j + 1] if j + 1 < len(tokens) else ""
             if after in lexicons.QUOTE_OPENERS:
                 content = _quoted(tokens, j + 1, lexicons.QUOTE_OPENERS[after])
             else:
@@ -121,7 +121,7 @@ def _quote_after(tokens: Tokens, cue: Match[str], sentence: range, entities: lis
 
 def _trimmed(tokens: Tokens, first: int, stop: int) -> tuple[int, int] | None:
     """The span of tokens ``first .. stop - 1`` without trailing punctuation, or None when empty."""
-    while stop > first and tokens.key(stop - 1) in TRAILING:
+    while stop > first and tokens.keys[stop - 1] in TRAILING:
         stop -= 1
     return (tokens.starts[first], tokens.ends[stop - 1]) if stop > first else None
 
@@ -129,13 +129,13 @@ def _trimmed(tokens: Tokens, first: int, stop: int) -> tuple[int, int] | None:
 def _quoted(tokens: Tokens, opener: int, closer: str) -> tuple[int, int] | None:
     """The span between an opening mark and its closing mark (to the end of the text if unclosed)."""
     for j in range(opener + 1, len(tokens)):
-        if tokens.key(j) == closer:
+        if tokens.keys[j] == closer:
             return (tokens.starts[opener + 1], tokens.ends[j - 1]) if j > opener + 1 else None
     return _trimmed(tokens, opener + 1, len(tokens))
 
 
 def _has_quotation(tokens: Tokens, content: tuple[int, int]) -> bool:
-    return any(tokens.key(j) in lexicons.QUOTE_OPENERS for j in tokens.token_range(*content))
+    return any(tokens.keys[j] in lexicons.QUOTE_OPENERS for j in tokens.token_range(*content))
 
 
 def _speaker(entities: list[dict], after: int, before: int, sentence_start: int, cue_start: int) -> dict | None:
@@ -157,13 +157,13 @@ def _speaker(entities: list[dict], after: int, before: int, sentence_start: int,
 def _headline(tokens: Tokens, sentence: range, entities: list[dict]) -> dict | None:
     """A sentence "SPEAKER : words" with a short speaker phrase of words only."""
     for j in range(sentence.start + 1, min(sentence.stop, sentence.start + MAX_HEADLINE_SOURCE + 1)):
-        if tokens.key(j) in lexicons.COLONS:
+        if tokens.keys[j] in lexicons.COLONS:
             break
-        if not tokens.key(j - 1).isalpha():
+        if not tokens.keys[j - 1].isalpha():
             return None
     else:
         return None
-    if not tokens.key(j - 1).isalpha():
+    if not tokens.keys[j - 1].isalpha():
         return None
     content = _trimmed(tokens, j + 1, sentence.stop)
     if content is None or len(tokens.token_range(*content)) < 3:
