@@ -10,6 +10,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	PYTHON=$(PYTHON) .ci/install-cffconvert
 	touch $(STAMP)
 
 venv: $(STAMP)

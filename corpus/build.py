@@ -227,7 +227,7 @@ class BuiltFile:
 
 def render(documents: Sequence[fmt.Document]) -> list[BuiltFile]:
     """Every built file's path and exact content."""
-    from khabar.corpus import card
+    from khabar.corpus import card, citation, croissant
 
     views = render_views(documents)
     files = [
@@ -247,9 +247,11 @@ def render(documents: Sequence[fmt.Document]) -> list[BuiltFile]:
         },
     }
     files.append(BuiltFile(fmt.DATA_DIR / "MANIFEST.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"))
+    files.append(BuiltFile(croissant.CROISSANT_FILE, croissant.croissant(manifest)))
     readme = README.read_text(encoding="utf-8") if README.exists() else ""
     readme = card.with_front_matter(readme, card.front_matter(manifest))
     readme = card.replace_block(readme, "stats", stats_markdown(corpus_stats(documents)))
+    readme = card.replace_block(readme, citation.README_BLOCK, citation.readme_block())
     files.append(BuiltFile(README, readme))
     return files
 

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "khabar.corpus.agreement",
     "khabar.corpus.exchange",
     "khabar.corpus.viewer",
+    "khabar.corpus.releases",
 )
 
 

@@ -107,9 +107,11 @@ LAYERS = ("entities", "events", "quotes")
 LAYER_TITLES = {"entities": "entity mentions", "events": "event triggers", "quotes": "quote contents"}
 
 
-def gold_items(doc: fmt.Document, layer: str) -> list[Item]:
+def gold_items(doc: fmt.Document, layer: str, *, scored: bool = False) -> list[Item]:
+    """The gold items of one layer; ``scored`` keeps only what a system is scored on (the NER layer of
+    the entity mentions, not the nominal and pronoun mentions that serve quotes and events)."""
     if layer == "entities":
-        return [Item(m.start, m.end, m.type, m.id) for m in doc.entities]
+        return [Item(m.start, m.end, m.type, m.id) for m in (fmt.ner_mentions(doc) if scored else doc.entities)]
     if layer == "events":
         return [Item(e.trigger.start, e.trigger.end, e.type, e.id) for e in doc.events]
     return [Item(q.content.start, q.content.end, q.type, q.id) for q in doc.quotes]
@@ -143,7 +145,7 @@ class Comparison:
 
 
 def compare(doc: fmt.Document, prediction: fmt.Prediction, layers: Sequence[str]) -> Comparison:
-    return Comparison({layer: match(gold_items(doc, layer), predicted_items(prediction, layer)) for layer in layers})
+    return Comparison({layer: match(gold_items(doc, layer, scored=True), predicted_items(prediction, layer)) for layer in layers})
 
 
 def submitted_layers(predictions: Mapping[str, fmt.Prediction]) -> tuple[str, ...]:
@@ -245,7 +247,7 @@ def document_marks(doc: fmt.Document, comparison: Comparison | None) -> list[Mar
     details = {m.id: (("kind", m.kind), ("entity", m.entity)) for m in doc.entities}
     marks: list[Mark] = []
     for layer, element in ELEMENTS.items():
-        for item in gold_items(doc, layer):
+        for item in gold_items(doc, layer, scored=comparison is not None):
             marks.append(_item_mark(element, item, "gold", layer, comparison, details.get(item.id, ()) if layer == "entities" else ()))
         if comparison is not None:
             marks.extend(_item_mark(element, item, "pred", layer, comparison) for item in comparison.spurious(layer))

@@ -35,14 +35,14 @@ from khabar.scorers.core import (
     PARTIAL,
     Counts,
     Key,
-    Scoreboard,
+    Tally,
     UnitId,
     bootstrap as bootstrap_intervals,
     greedy_match,
     overlapping_pairs,
 )
 from khabar.scorers.report import Report
-from khabar.corpus.format import labels
+from khabar.corpus.format import labels, ner_mentions
 from khabar.scorers.units import Units, resolve_unit
 
 Entity = tuple[int, int, str]
@@ -212,10 +212,91 @@ def match(
 
 # --------------------------------------------------------------------------------------------------
 # Tallying
+#
+# A document's outcomes are recorded as events, one per entity or pair, that each metric then reads:
+#   ("pair", same_span, same_type, clitic, gold_type, predicted_type)  an overlapping pair, matched
+#   ("spurious", type) / ("missed", type)                             an unmatched prediction / gold
+#   ("count", key, field)                                             one count, when ranks compete
+# Where no entity overlaps two of the other side, every overlapping pair is matched under every metric,
+# so the events are recorded once for all metrics; otherwise each metric matches on its own.
+
+_FIELD = {CORRECT: "tp", PARTIAL: "partial", INCORRECT: "incorrect"}
 
 
-_FIELD = {CORRECT: 0, PARTIAL: 3, INCORRECT: 4}
-_SPURIOUS, _MISSED = 1, 2
+def _effects(metrics: Sequence[str]) -> Callable[[tuple], list[tuple[Key, str]]]:
+    """What each event counts, under each of ``metrics``, overall and per type."""
+
+    def expand(event: tuple) -> list[tuple[Key, str]]:
+        kind = event[0]
+        if kind == "count":
+            return [(event[1], event[2])]
+        if kind in ("spurious", "missed"):
+            field = "fp" if kind == "spurious" else "fn"
+            return [((metric, label), field) for metric in metrics for label in (OVERALL, event[1])]
+        _, same_span, same_type, clitic, gold_type, predicted_type = event
+        pair = _Pair(0, 0, same_span, same_type, clitic, 0)
+        effects = []
+        for metric in metrics:
+            credit = _FIELD[RANKS[metric](pair)[1]]
+            effects.append(((metric, OVERALL), credit))
+            if same_type:
+                effects.append(((metric, gold_type), credit))
+            else:
+                effects += [((metric, predicted_type), "fp"), ((metric, gold_type), "fn")]
+        return effects
+
+    return expand
+
+
+def _record_document(
+    tally: Tally,
+    gold: Sequence[Entity],
+    predicted: Sequence[Entity],
+    text: str | None,
+    units: Units,
+    metrics: Sequence[str],
+) -> None:
+    """Record one document's outcomes; ``gold`` and ``predicted`` are canonical (:func:`layer_of`).
+
+    Per-type counts come from matching the entities of that type alone (nervaluate's per-type rows):
+    an overlapping pair of two types is no pair there, so its prediction is spurious in its type and its
+    gold entity missed in its own. Outcomes go to the unit of the gold entity (a pair, a miss) or of the
+    prediction (a spurious one).
+    """
+    gold_units = [units.locate(e[0]) for e in gold]
+    predicted_units = [units.locate(e[0]) for e in predicted]
+    pairs = _overlapping(predicted, gold, text)
+    if not _competing(pairs):
+        for pair in pairs:
+            tally.record(
+                gold_units[pair.g],
+                ("pair", pair.same_span, pair.same_type, pair.clitic, gold[pair.g][2], predicted[pair.p][2]),
+            )
+        paired_predictions = {pair.p for pair in pairs}
+        paired_gold = {pair.g for pair in pairs}
+        for p, entity in enumerate(predicted):
+            if p not in paired_predictions:
+                tally.record(predicted_units[p], ("spurious", entity[2]))
+        for g, entity in enumerate(gold):
+            if g not in paired_gold:
+                tally.record(gold_units[g], ("missed", entity[2]))
+        return
+
+    same_type = [pair for pair in pairs if pair.same_type]
+    for metric in metrics:
+        for scope, per_type in ((pairs, False), (same_type, True)):
+            matched = _resolve(scope, RANKS[metric], True)
+            paired_predictions = {pair.p for pair, _ in matched}
+            paired_gold = {pair.g for pair, _ in matched}
+            for pair, credit in matched:
+                label = gold[pair.g][2] if per_type else OVERALL
+                tally.record(gold_units[pair.g], ("count", (metric, label), _FIELD[credit]))
+            for p, entity in enumerate(predicted):
+                if p not in paired_predictions:
+                    tally.record(predicted_units[p], ("count", (metric, entity[2] if per_type else OVERALL), "fp"))
+            for g, entity in enumerate(gold):
+                if g not in paired_gold:
+                    tally.record(gold_units[g], ("count", (metric, entity[2] if per_type else OVERALL), "fn"))
 
 
 def document_counts(
@@ -226,44 +307,13 @@ def document_counts(
     units: Units | None = None,
     metrics: Sequence[str] = METRICS,
 ) -> dict[UnitId, dict[Key, Counts]]:
-    """Per-unit counts of one document, for every metric, overall and per type.
-
-    ``gold`` and ``predicted`` are canonical (:func:`layer_of`). Clitic-tolerant metrics need ``text``.
-    Without ``units`` the document is one unit, ``(None, 0)``. Per-type counts come from matching the
-    entities of that type alone (nervaluate's per-type rows): an overlapping pair of two types is no
-    pair there, so its prediction is spurious in its type and its gold entity missed in its own.
-    """
+    """Per-unit counts of one document, for every metric, overall and per type (see
+    :func:`_record_document`). Without ``units`` the document is one unit, ``(None, 0)``."""
     units = units or Units.of(None, None)  # type: ignore[arg-type]
-    gold_units = [units.locate(e[0]) for e in gold]
-    predicted_units = [units.locate(e[0]) for e in predicted]
-    tallies: dict[UnitId, dict[Key, list[int]]] = {}
-
-    def add(unit: UnitId, key: Key, field: int) -> None:
-        row = tallies.setdefault(unit, {}).get(key)
-        if row is None:
-            row = tallies[unit][key] = [0, 0, 0, 0, 0]
-        row[field] += 1
-
-    pairs = _overlapping(predicted, gold, text)
-    same_type = [pair for pair in pairs if pair.same_type]
-    competing, competing_within_type = _competing(pairs), _competing(same_type)
-    for metric in metrics:
-        rank = RANKS[metric]
-        for scope, label_of in ((pairs, None), (same_type, True)):
-            matched = _resolve(scope, rank, competing if label_of is None else competing_within_type)
-            paired_predictions, paired_gold = set(), set()
-            for pair, credit in matched:
-                paired_predictions.add(pair.p)
-                paired_gold.add(pair.g)
-                add(gold_units[pair.g], (metric, gold[pair.g][2] if label_of else OVERALL), _FIELD[credit])
-            for p, entity in enumerate(predicted):
-                if p not in paired_predictions:
-                    add(predicted_units[p], (metric, entity[2] if label_of else OVERALL), _SPURIOUS)
-            for g, entity in enumerate(gold):
-                if g not in paired_gold:
-                    add(gold_units[g], (metric, entity[2] if label_of else OVERALL), _MISSED)
-
-    return {unit: {key: Counts(*row) for key, row in rows.items()} for unit, rows in tallies.items()}
+    tally = Tally(_effects(metrics))
+    _record_document(tally, gold, predicted, text, units, metrics)
+    board = tally.scoreboard()
+    return {unit: board.unit_counts(i) for i, unit in enumerate(board.units)}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -288,23 +338,21 @@ def score_entity_spans(
     metrics. ``sentence_starts`` (document id to sentence start offsets) makes sentences the units of
     resampling; without it documents are. ``bootstrap`` is the number of resamples (0: no intervals).
     """
-    units_by_document = {
-        doc_id: Units.of(doc_id, sentence_starts.get(doc_id) if sentence_starts else None) for doc_id in gold
-    }
     metrics = METRICS if texts is not None else SCHEMAS
-    rows: dict[UnitId, dict[Key, Counts]] = {}
+    tally = Tally(_effects(metrics))
     for doc_id in sorted(gold):
-        units = units_by_document[doc_id]
-        counted = document_counts(
+        units = Units.of(doc_id, sentence_starts.get(doc_id) if sentence_starts else None)
+        for unit in units.ids:
+            tally.add_unit(unit)
+        _record_document(
+            tally,
             layer_of(gold[doc_id], layer),
             layer_of(predictions.get(doc_id, ()), layer),
-            text=texts[doc_id] if texts is not None else None,
-            units=units,
-            metrics=metrics,
+            texts[doc_id] if texts is not None else None,
+            units,
+            metrics,
         )
-        for unit in units.ids:
-            rows[unit] = counted.get(unit, {})
-    board = Scoreboard.from_units(rows)
+    board = tally.scoreboard()
     return Report(
         task="entities",
         board=board,
@@ -335,7 +383,7 @@ def score_entities(
     documents = list(gold)
     by_sentence = resolve_unit(unit, len(documents)) == "sentence"
     return score_entity_spans(
-        gold={doc.id: [(m.start, m.end, m.type) for m in doc.entities] for doc in documents},
+        gold={doc.id: [(m.start, m.end, m.type) for m in ner_mentions(doc)] for doc in documents},
         predictions={doc.id: _predicted_entities(predictions.get(doc.id)) for doc in documents},
         texts={doc.id: doc.text for doc in documents},
         sentence_starts={doc.id: [s.start for s in doc.sentences] for doc in documents} if by_sentence else None,
