@@ -17,7 +17,7 @@ from general knowledge of Arabic and the news domain).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from khabar.baselines import entities, events, quotes
 from khabar.baselines.arabic import Tokens
@@ -30,6 +30,18 @@ class Baseline:
     name: str
     description: str
     predict: Callable[[str], Layers]
+
+
+def predict_record(baseline: Baseline, doc_id: str, text: str) -> dict:
+    """One prediction record, ``{"id", "entities", "quotes", "events"}``: what ``khabar baseline run``
+    writes for a document and what evaluation scores."""
+    return {"id": doc_id, **baseline.predict(text)}
+
+
+def predict_records(baseline: Baseline, documents: Iterable[tuple[str, str]]) -> Iterator[dict]:
+    """Prediction records for ``(id, text)`` pairs, in input order, one at a time."""
+    for doc_id, text in documents:
+        yield predict_record(baseline, doc_id, text)
 
 
 def predict_rules(text: str) -> Layers:

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import IO, Iterator
 
-from khabar.baselines import BASELINES, Baseline
+from khabar.baselines import BASELINES, Baseline, predict_record
 from khabar.corpus import format as fmt
 
 LARGE_INPUT = 10_000_000
@@ -81,7 +81,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 def _write(baseline: Baseline, source: Path, out: IO[str], progress: "Progress | None") -> None:
     for doc_id, text, consumed in read_documents(source):
-        out.write(fmt.dumps_line({"id": doc_id, **baseline.predict(text)}) + "\n")
+        out.write(fmt.dumps_line(predict_record(baseline, doc_id, text)) + "\n")
         if progress is not None:
             progress.update(consumed)
     if progress is not None:
