@@ -15,10 +15,10 @@ Precision, recall and F1 are derived from counts in one place, :func:`precision_
 from __future__ import annotations
 
 import functools
-import math
+from array import array
 import random
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -42,12 +42,21 @@ UnitId = Hashable
 # Counts
 
 
-def precision_recall_f1(credit: float, predicted: int, gold: int) -> tuple[float, float, float]:
-    """Precision ``credit / predicted``, recall ``credit / gold`` and their harmonic mean; 0/0 is 0."""
-    precision = credit / predicted if predicted else 0.0
-    recall = credit / gold if gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+def precision_recall_f1(credit, predicted, gold):
+    """Precision ``credit / predicted``, recall ``credit / gold`` and their harmonic mean; 0/0 is 0.
+
+    Numbers or numpy arrays (element-wise, for the resampling): the one definition of all three.
+    """
+    precision = _ratio(credit, predicted)
+    recall = _ratio(credit, gold)
+    return precision, recall, _ratio(2 * precision * recall, precision + recall)
+
+
+def _ratio(numerator, denominator):
+    if isinstance(denominator, np.ndarray):
+        out = np.zeros(np.broadcast(numerator, denominator).shape)
+        return np.divide(numerator, denominator, out=out, where=denominator != 0)
+    return numerator / denominator if denominator else 0.0
 
 
 class Counts(NamedTuple):
@@ -133,11 +142,12 @@ def overlapping_pairs(predicted: Sequence[tuple], gold: Sequence[tuple]) -> list
     items that end before a prediction starts are dropped for good, since later predictions start later.
     """
     pairs = []
-    first = 0
-    for p, (start, end, *_) in enumerate(predicted):
-        while first < len(gold) and gold[first][1] <= start:
+    first, n_gold = 0, len(gold)
+    for p, item in enumerate(predicted):
+        start, end = item[0], item[1]
+        while first < n_gold and gold[first][1] <= start:
             first += 1
-        for g in range(first, len(gold)):
+        for g in range(first, n_gold):
             if gold[g][0] >= end:
                 break
             if gold[g][1] > start:
@@ -149,24 +159,33 @@ def overlapping_pairs(predicted: Sequence[tuple], gold: Sequence[tuple]) -> list
 # Corpus tables
 
 
-@dataclass(frozen=True)
+FIELDS = {name: i for i, name in enumerate(Counts._fields)}
+"""Position of each :class:`Counts` field (``tp`` 0 ... ``incorrect`` 4) in count arrays."""
+
+
+@dataclass(frozen=True, eq=False)
 class Scoreboard:
     """One system's per-unit counts: the only input of corpus figures, intervals and paired tests.
 
-    ``units`` are sorted; ``rows[i]`` maps each key with a non-zero count in unit ``units[i]`` to it.
+    ``counts[u, k]`` holds the five :class:`Counts` fields of key ``keys[k]`` in unit ``units[u]``;
+    units and keys are sorted.
     """
 
     units: tuple[UnitId, ...]
-    rows: tuple[Mapping[Key, Counts], ...]
-    keys: tuple[Key, ...] = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "keys", tuple(sorted({key for row in self.rows for key in row})))
+    keys: tuple[Key, ...]
+    counts: np.ndarray
 
     @classmethod
     def from_units(cls, units: Mapping[UnitId, Mapping[Key, Counts]]) -> Scoreboard:
+        """From per-unit mappings of keys to counts (a unit may map nothing)."""
         ordered = sorted(units)
-        return cls(tuple(ordered), tuple(units[u] for u in ordered))
+        keys = tuple(sorted({key for row in units.values() for key in row}))
+        column = {key: i for i, key in enumerate(keys)}
+        counts = np.zeros((len(ordered), len(keys), len(Counts._fields)), dtype=np.int64)
+        for u, unit in enumerate(ordered):
+            for key, value in units[unit].items():
+                counts[u, column[key]] += value
+        return cls(tuple(ordered), keys, counts)
 
     @property
     def metrics(self) -> tuple[str, ...]:
@@ -176,22 +195,20 @@ class Scoreboard:
         """The labels of ``metric`` seen in gold or predictions (the macro average's labels), sorted."""
         return tuple(label for m, label in self.keys if m == metric and label != OVERALL)
 
-    def total(self, metric: str, label: str = OVERALL) -> Counts:
-        return self.totals().get((metric, label), ZERO)
-
     @functools.cached_property
     def _totals(self) -> dict[Key, Counts]:
-        sums: dict[Key, list[int]] = {key: [0] * len(Counts._fields) for key in self.keys}
-        for row in self.rows:
-            for key, counts in row.items():
-                total = sums[key]
-                for i, value in enumerate(counts):
-                    total[i] += value
-        return {key: Counts(*values) for key, values in sums.items()}
+        return {key: Counts(*row) for key, row in zip(self.keys, self.counts.sum(axis=0).tolist())}
 
     def totals(self) -> dict[Key, Counts]:
         """Corpus counts per key: the sums of the unit counts."""
         return self._totals
+
+    def total(self, metric: str, label: str = OVERALL) -> Counts:
+        return self._totals.get((metric, label), ZERO)
+
+    def unit_counts(self, index: int) -> dict[Key, Counts]:
+        """The non-zero counts of unit ``units[index]``."""
+        return {key: Counts(*row) for key, row in zip(self.keys, self.counts[index].tolist()) if any(row)}
 
     def macro_f1(self, metric: str) -> float:
         return macro_average([self.total(metric, label) for label in self.labels(metric)])
@@ -199,12 +216,73 @@ class Scoreboard:
     def _matrix(self) -> np.ndarray:
         """Per-unit ``(2 * credit, predicted, gold)`` for each key: shape ``(units, keys, 3)``, float64
         (exact: the values are small integers)."""
-        column = {key: i for i, key in enumerate(self.keys)}
-        matrix = np.zeros((len(self.units), len(self.keys), 3))
-        for u, row in enumerate(self.rows):
-            for key, c in row.items():
-                matrix[u, column[key]] = (2 * c.tp + c.partial, c.predicted, c.gold)
-        return matrix
+        tp, fp, fn, partial, incorrect = np.moveaxis(self.counts.astype(np.float64), -1, 0)
+        return np.stack([2 * tp + partial, tp + fp + partial + incorrect, tp + fn + partial + incorrect], axis=-1)
+
+
+class Tally:
+    """Builds a :class:`Scoreboard` from outcome *events* recorded per unit.
+
+    An event is any hashable naming an outcome (say, "a pair with the same span and another type, gold
+    GPE, predicted LOC"); ``expand(event)`` lists the ``(key, field)`` counts it increments, once per
+    distinct event. A scorer records one event per item, whatever the number of metrics and labels it
+    affects, and the expansion is one matrix product at the end.
+    """
+
+    def __init__(self, expand: Callable[[Hashable], Iterable[tuple[Key, str]]]):
+        self._expand = expand
+        self._units: dict[UnitId, int] = {}
+        self._events: dict[Hashable, int] = {}
+        self._unit_of = array("q")
+        self._event_of = array("q")
+
+    def add_unit(self, unit: UnitId) -> None:
+        """Declare a unit, which counts for resampling even if no event is recorded in it."""
+        self._units.setdefault(unit, len(self._units))
+
+    def record(self, unit: UnitId, event: Hashable) -> None:
+        self._unit_of.append(self._units.setdefault(unit, len(self._units)))
+        self._event_of.append(self._events.setdefault(event, len(self._events)))
+
+    def record_all(self, units: Sequence[UnitId], events: Sequence[Hashable]) -> None:
+        """``record(unit, event)`` for each pair of the two sequences."""
+        self._unit_of.extend([self._units.setdefault(unit, len(self._units)) for unit in units])
+        self._event_of.extend([self._events.setdefault(event, len(self._events)) for event in events])
+
+    def record_in(self, unit: UnitId, events: Sequence[Hashable]) -> None:
+        """``record(unit, event)`` for each event."""
+        self._unit_of.extend(array("q", [self._units.setdefault(unit, len(self._units))]) * len(events))
+        self._event_of.extend([self._events.setdefault(event, len(self._events)) for event in events])
+
+    def scoreboard(self) -> Scoreboard:
+        effects = {event: list(self._expand(event)) for event in self._events}
+        keys = tuple(sorted({key for effect in effects.values() for key, _ in effect}))
+        width = len(Counts._fields)
+        column = {key: i * width for i, key in enumerate(keys)}
+        # each event's effects as cells of a unit's flattened (keys x fields) row, in CSR form
+        cells = [[column[key] + FIELDS[name] for key, name in effects[event]] for event in self._events]
+        starts = np.cumsum([0, *map(len, cells)])
+        flat_cells = np.fromiter((cell for row in cells for cell in row), dtype=np.int64, count=int(starts[-1]))
+
+        units = sorted(self._units)
+        rank = np.empty(len(units), dtype=np.int64)
+        rank[[self._units[unit] for unit in units]] = np.arange(len(units))
+        n_events = max(len(self._events), 1)
+        codes, multiplicity = np.unique(
+            rank[np.frombuffer(self._unit_of, dtype=np.int64)] * n_events + np.frombuffer(self._event_of, dtype=np.int64),
+            return_counts=True,
+        )
+        unit_index, event_index = np.divmod(codes, n_events)
+        lengths = starts[1:][event_index] - starts[:-1][event_index]
+        first_cell = np.repeat(starts[:-1][event_index] - np.cumsum(lengths) + lengths, lengths)
+        cell = flat_cells[first_cell + np.arange(int(lengths.sum()))]
+        row_width = len(keys) * width
+        counts = np.bincount(
+            np.repeat(unit_index, lengths) * row_width + cell,
+            weights=np.repeat(multiplicity, lengths),
+            minlength=len(units) * row_width,
+        )
+        return Scoreboard(tuple(units), keys, np.rint(counts).astype(np.int64).reshape(len(units), len(keys), width))
 
 
 def macro_average(counts: Sequence[Counts]) -> float:
@@ -257,47 +335,60 @@ def _draw_indices(rng: random.Random, replicates: int, n_units: int) -> np.ndarr
 
 
 def _resampled_sums(matrix: np.ndarray, resamples: int, seed: int) -> Iterable[np.ndarray]:
-    """For each bootstrap replicate, the ``(keys, 3)`` sums over a resample of the units."""
+    """Chunks of bootstrap replicates: ``(replicates, keys, 3)`` sums over resamples of the units."""
     n_units = matrix.shape[0]
-    flat = matrix.reshape(n_units, -1)
+    distinct, inverse = _distinct_columns(matrix.reshape(n_units, -1))
     rng = random.Random(seed)
     for done in range(0, resamples, _CHUNK):
         size = min(_CHUNK, resamples - done)
         indices = _draw_indices(rng, size, n_units)
         offsets = np.arange(size)[:, None] * n_units
         weights = np.bincount((indices + offsets).ravel(), minlength=size * n_units).reshape(size, n_units)
-        yield from (weights @ flat).reshape(size, *matrix.shape[1:])
+        yield (weights @ distinct)[:, inverse].reshape(size, *matrix.shape[1:])
 
 
-def _f1s(sums: np.ndarray) -> list[float]:
-    return [precision_recall_f1(credit2 / 2, predicted, gold)[2] for credit2, predicted, gold in sums.tolist()]
+def _distinct_columns(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct columns of ``matrix`` and, for each column, the index of its copy among them.
+    Many keys share a column (every metric of a label has the same predicted and gold counts), and
+    summing each column once halves the work."""
+    index_of: dict[bytes, int] = {}
+    representatives: list[int] = []
+    inverse: list[int] = []
+    for j, column in enumerate(np.ascontiguousarray(matrix.T)):
+        index = index_of.setdefault(column.tobytes(), len(index_of))
+        if index == len(representatives):
+            representatives.append(j)
+        inverse.append(index)
+    return matrix[:, representatives], np.array(inverse, dtype=np.intp)
 
 
-def _macro_columns(keys: Sequence[Key]) -> dict[str, list[int]]:
+def _f1(sums: np.ndarray) -> np.ndarray:
+    """F1 of ``(..., 3)`` arrays of ``(2 * credit, predicted, gold)``."""
+    return precision_recall_f1(sums[..., 0] / 2, sums[..., 1], sums[..., 2])[2]
+
+
+def _replicate_f1s(matrix: np.ndarray, resamples: int, seed: int) -> np.ndarray:
+    """``(resamples, keys)``: every key's F1 in every bootstrap replicate."""
+    return np.concatenate([_f1(sums) for sums in _resampled_sums(matrix, resamples, seed)])
+
+
+def _macro(f1s: np.ndarray, keys: Sequence[Key]) -> dict[str, np.ndarray]:
+    """Each metric's macro average (mean over its labels) of ``(..., keys)`` F1 arrays."""
     columns: dict[str, list[int]] = {}
     for i, (metric, label) in enumerate(keys):
         columns.setdefault(metric, [])
         if label != OVERALL:
             columns[metric].append(i)
-    return columns
+    return {
+        metric: f1s[..., cols].mean(axis=-1) if cols else np.zeros(f1s.shape[:-1]) for metric, cols in columns.items()
+    }
 
 
-def _macro_f1s(f1s: Sequence[float], columns: Mapping[str, Sequence[int]]) -> dict[str, float]:
-    return {metric: sum(f1s[i] for i in cols) / len(cols) if cols else 0.0 for metric, cols in columns.items()}
-
-
-def percentile(sorted_values: Sequence[float], fraction: float) -> float:
-    """Linear interpolation between order statistics (numpy's default ``percentile`` method)."""
-    position = (len(sorted_values) - 1) * fraction
-    below = math.floor(position)
-    above = min(below + 1, len(sorted_values) - 1)
-    return sorted_values[below] + (position - below) * (sorted_values[above] - sorted_values[below])
-
-
-def _interval(values: list[float], confidence: float) -> Interval:
-    values.sort()
-    tail = (1 - confidence) / 2
-    return Interval(percentile(values, tail), percentile(values, 1 - tail))
+def _interval(values: np.ndarray, confidence: float) -> Interval:
+    """Percentiles by linear interpolation between order statistics (numpy's default method)."""
+    tail = 50 * (1 - confidence)
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return Interval(float(low), float(high))
 
 
 def bootstrap(
@@ -310,20 +401,12 @@ def bootstrap(
     """
     if resamples < 1 or not board.units or not board.keys:
         return Intervals(resamples, seed, {}, {})
-    columns = _macro_columns(board.keys)
-    per_key: list[list[float]] = [[] for _ in board.keys]
-    per_macro: dict[str, list[float]] = {metric: [] for metric in columns}
-    for sums in _resampled_sums(board._matrix(), resamples, seed):
-        f1s = _f1s(sums)
-        for values, f1 in zip(per_key, f1s):
-            values.append(f1)
-        for metric, f1 in _macro_f1s(f1s, columns).items():
-            per_macro[metric].append(f1)
+    f1s = _replicate_f1s(board._matrix(), resamples, seed)
     return Intervals(
         resamples,
         seed,
-        {key: _interval(values, confidence) for key, values in zip(board.keys, per_key)},
-        {metric: _interval(values, confidence) for metric, values in per_macro.items()},
+        {key: _interval(f1s[:, i], confidence) for i, key in enumerate(board.keys)},
+        {metric: _interval(values, confidence) for metric, values in _macro(f1s, board.keys).items()},
     )
 
 
@@ -356,8 +439,10 @@ def _widen(board: Scoreboard, keys: Sequence[Key]) -> np.ndarray:
     return matrix
 
 
-def _p_value(exceeding: int, replicates: int) -> float:
-    return (exceeding + 1) / (replicates + 1)
+def _p_values(replicates: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """``(c + 1) / (n + 1)``, ``c`` counting replicates at least as far from 0 as the observation."""
+    exceeding = (np.abs(replicates) >= np.abs(observed) - _TOLERANCE).sum(axis=0)
+    return (exceeding + 1) / (len(replicates) + 1)
 
 
 def paired_tests(
@@ -374,63 +459,38 @@ def paired_tests(
       bit of ``Random(seed).randbytes`` per unit); ``c`` counts replicates whose absolute difference is
       at least the observed one (Noreen, 1989; Riezler and Maxwell, 2005).
     """
+    if resamples < 1:
+        raise ValueError("paired tests need at least one replicate")
     keys, matrix_a, matrix_b = _aligned(a, b)
-    columns = _macro_columns(keys)
-    observed_a, observed_b = _f1s(matrix_a.sum(axis=0)), _f1s(matrix_b.sum(axis=0))
-    observed = [fb - fa for fa, fb in zip(observed_a, observed_b)]
-    observed_macro = {
-        m: _macro_f1s(observed_b, columns)[m] - _macro_f1s(observed_a, columns)[m] for m in columns
-    }
-
-    boot: list[list[float]] = [[] for _ in keys]
-    boot_macro: dict[str, list[float]] = {m: [] for m in columns}
-    stacked = np.concatenate([matrix_a, matrix_b], axis=1)
-    for sums in _resampled_sums(stacked, resamples, seed):
-        f1_a, f1_b = _f1s(sums[: len(keys)]), _f1s(sums[len(keys) :])
-        for values, fa, fb in zip(boot, f1_a, f1_b):
-            values.append(fb - fa)
-        macro_a, macro_b = _macro_f1s(f1_a, columns), _macro_f1s(f1_b, columns)
-        for m in columns:
-            boot_macro[m].append(macro_b[m] - macro_a[m])
-
-    swaps = [0] * len(keys)
-    swaps_macro = dict.fromkeys(columns, 0)
     total_a, total_b = matrix_a.sum(axis=0), matrix_b.sum(axis=0)
+    f1_a, f1_b = _f1(total_a), _f1(total_b)
+    macro_a, macro_b = _macro(f1_a, keys), _macro(f1_b, keys)
+
+    def differences(f1s_a: np.ndarray, f1s_b: np.ndarray) -> np.ndarray:
+        """``(replicates, keys + metrics)``: B minus A, per key then per metric's macro average."""
+        macro_of_a, macro_of_b = _macro(f1s_a, keys), _macro(f1s_b, keys)
+        return np.column_stack([f1s_b - f1s_a, *(macro_of_b[m] - macro_of_a[m] for m in macro_a)])
+
+    observed = differences(f1_a[None], f1_b[None])[0]
+
+    resampled = _replicate_f1s(np.concatenate([matrix_a, matrix_b], axis=1), resamples, seed)
+    boot = differences(resampled[:, : len(keys)], resampled[:, len(keys) :])
+    p_bootstrap = _p_values(boot - boot.mean(axis=0), observed)
+
     difference = (matrix_b - matrix_a).reshape(len(a.units), -1)
     rng = random.Random(seed)
+    shuffled = []
     for done in range(0, resamples, _CHUNK):
         size = min(_CHUNK, resamples - done)
-        for shift in (_swap_masks(rng, size, len(a.units)) @ difference).reshape(size, len(keys), 3):
-            f1_a, f1_b = _f1s(total_a + shift), _f1s(total_b - shift)
-            for i, (fa, fb) in enumerate(zip(f1_a, f1_b)):
-                swaps[i] += abs(fb - fa) >= abs(observed[i]) - _TOLERANCE
-            macro_a, macro_b = _macro_f1s(f1_a, columns), _macro_f1s(f1_b, columns)
-            for m in columns:
-                swaps_macro[m] += abs(macro_b[m] - macro_a[m]) >= abs(observed_macro[m]) - _TOLERANCE
+        shift = (_swap_masks(rng, size, len(a.units)) @ difference).reshape(size, len(keys), 3)
+        shuffled.append(differences(_f1(total_a + shift), _f1(total_b - shift)))
+    p_randomization = _p_values(np.concatenate(shuffled), observed)
 
-    def exceeding(values: list[float], delta: float) -> int:
-        mean = sum(values) / len(values)
-        return sum(abs(v - mean) >= abs(delta) - _TOLERANCE for v in values)
+    def result(i: int, fa: float, fb: float) -> PairedResult:
+        return PairedResult(float(fa), float(fb), float(p_bootstrap[i]), float(p_randomization[i]))
 
-    per_key = {
-        key: PairedResult(
-            observed_a[i],
-            observed_b[i],
-            _p_value(exceeding(boot[i], observed[i]), resamples),
-            _p_value(swaps[i], resamples),
-        )
-        for i, key in enumerate(keys)
-    }
-    macro_a_obs, macro_b_obs = _macro_f1s(observed_a, columns), _macro_f1s(observed_b, columns)
-    per_macro = {
-        m: PairedResult(
-            macro_a_obs[m],
-            macro_b_obs[m],
-            _p_value(exceeding(boot_macro[m], observed_macro[m]), resamples),
-            _p_value(swaps_macro[m], resamples),
-        )
-        for m in columns
-    }
+    per_key = {key: result(i, f1_a[i], f1_b[i]) for i, key in enumerate(keys)}
+    per_macro = {m: result(len(keys) + j, macro_a[m], macro_b[m]) for j, m in enumerate(macro_a)}
     return per_key, per_macro
 
 

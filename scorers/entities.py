@@ -23,6 +23,7 @@ not sum to the overall row for schemas that ignore the type.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -66,13 +67,16 @@ least 1% of the gold span (only spans over 100 characters can overlap by less)."
 
 def outermost(entities: Iterable[Entity]) -> list[Entity]:
     """The entities whose span lies inside no other, larger, span (of any type); the flat layer."""
-    extents = sorted({(start, end) for start, end, _ in entities}, key=lambda se: (se[0], -se[1]))
+    unique = sorted(set(entities))
+    if all(a[1] <= b[0] for a, b in zip(unique, unique[1:])):
+        return unique  # nothing overlaps: all are outermost
+    extents = sorted({(start, end) for start, end, _ in unique}, key=lambda se: (se[0], -se[1]))
     keep, reach = set(), -1
     for start, end in extents:
         if end > reach:
             keep.add((start, end))
             reach = end
-    return sorted(e for e in set(entities) if (e[0], e[1]) in keep)
+    return [e for e in unique if (e[0], e[1]) in keep]
 
 
 def layer_of(entities: Iterable[Entity], layer: str) -> list[Entity]:
@@ -164,10 +168,11 @@ RANKS: Mapping[str, Rank] = {
 }
 
 
-def _overlapping(predicted: Sequence[Entity], gold: Sequence[Entity], text: str | None) -> list[_Pair]:
-    """The overlapping pairs that pass nervaluate's minimum overlap (a share of the gold span)."""
+def _overlapping(predicted: Sequence[Entity], gold: Sequence[Entity]) -> list[tuple[int, int]]:
+    """The overlapping ``(prediction, gold)`` index pairs that pass nervaluate's minimum overlap (a share
+    of the gold span)."""
     return [
-        _pair(p, g, predicted[p], gold[g], text)
+        (p, g)
         for p, g in overlapping_pairs(predicted, gold)
         if 100 * (min(predicted[p][1], gold[g][1]) - max(predicted[p][0], gold[g][0]))
         >= MIN_OVERLAP_PERCENT * (gold[g][1] - gold[g][0])
@@ -199,7 +204,7 @@ def match(
     Returns the matched ``(prediction_index, gold_index, credit)`` triples, then the indices of the
     unmatched predictions (spurious) and of the unmatched gold entities (missed).
     """
-    pairs = _overlapping(predicted, gold, text)
+    pairs = [_pair(p, g, predicted[p], gold[g], text) for p, g in _overlapping(predicted, gold)]
     matched = _resolve(pairs, RANKS[metric], _competing(pairs))
     used_predictions = {pair.p for pair, _ in matched}
     used_gold = {pair.g for pair, _ in matched}
@@ -217,8 +222,9 @@ def match(
 #   ("pair", same_span, same_type, clitic, gold_type, predicted_type)  an overlapping pair, matched
 #   ("spurious", type) / ("missed", type)                             an unmatched prediction / gold
 #   ("count", key, field)                                             one count, when ranks compete
-# Where no entity overlaps two of the other side, every overlapping pair is matched under every metric,
-# so the events are recorded once for all metrics; otherwise each metric matches on its own.
+# An overlapping pair whose two entities overlap nothing else is matched under every metric, so it is
+# recorded once for all metrics; entities that overlap two or more of the other side are contested, and
+# each metric matches those on its own.
 
 _FIELD = {CORRECT: "tp", PARTIAL: "partial", INCORRECT: "incorrect"}
 
@@ -248,6 +254,17 @@ def _effects(metrics: Sequence[str]) -> Callable[[tuple], list[tuple[Key, str]]]
     return expand
 
 
+def _pair_event(predicted: Entity, gold: Entity, text: str | None) -> tuple:
+    return (
+        "pair",
+        predicted[0] == gold[0] and predicted[1] == gold[1],
+        predicted[2] == gold[2],
+        text is not None and differs_by_clitic(text, predicted, gold),
+        gold[2],
+        predicted[2],
+    )
+
+
 def _record_document(
     tally: Tally,
     gold: Sequence[Entity],
@@ -263,40 +280,70 @@ def _record_document(
     gold entity missed in its own. Outcomes go to the unit of the gold entity (a pair, a miss) or of the
     prediction (a spurious one).
     """
-    gold_units = [units.locate(e[0]) for e in gold]
-    predicted_units = [units.locate(e[0]) for e in predicted]
-    pairs = _overlapping(predicted, gold, text)
-    if not _competing(pairs):
-        for pair in pairs:
-            tally.record(
-                gold_units[pair.g],
-                ("pair", pair.same_span, pair.same_type, pair.clitic, gold[pair.g][2], predicted[pair.p][2]),
-            )
-        paired_predictions = {pair.p for pair in pairs}
-        paired_gold = {pair.g for pair in pairs}
-        for p, entity in enumerate(predicted):
-            if p not in paired_predictions:
-                tally.record(predicted_units[p], ("spurious", entity[2]))
-        for g, entity in enumerate(gold):
-            if g not in paired_gold:
-                tally.record(gold_units[g], ("missed", entity[2]))
-        return
+    gold_units = units.locate_all([e[0] for e in gold])
+    predicted_units = units.locate_all([e[0] for e in predicted])
+    pairs = _overlapping(predicted, gold)
+    paired_predictions = {p for p, _ in pairs}
+    paired_gold = {g for _, g in pairs}
+    contested = []
+    if len(paired_predictions) == len(paired_gold) == len(pairs):
+        simple = pairs
+    else:
+        pairs_of_prediction = Counter(p for p, _ in pairs)
+        pairs_of_gold = Counter(g for _, g in pairs)
+        simple = [(p, g) for p, g in pairs if pairs_of_prediction[p] == 1 and pairs_of_gold[g] == 1]
+        contested = [
+            _pair(p, g, predicted[p], gold[g], text)
+            for p, g in pairs
+            if pairs_of_prediction[p] > 1 or pairs_of_gold[g] > 1
+        ]
+    event_units = [gold_units[g] for _, g in simple]
+    events = [_pair_event(predicted[p], gold[g], text) for p, g in simple]
+    for p, entity in enumerate(predicted):
+        if p not in paired_predictions:
+            event_units.append(predicted_units[p])
+            events.append(("spurious", entity[2]))
+    for g, entity in enumerate(gold):
+        if g not in paired_gold:
+            event_units.append(gold_units[g])
+            events.append(("missed", entity[2]))
+    if len(units.starts) == 1:
+        tally.record_in(units.locate(0), events)
+    else:
+        tally.record_all(event_units, events)
+    if contested:
+        _record_contested(tally, contested, gold, predicted, gold_units, predicted_units, metrics)
 
+
+def _record_contested(tally, pairs, gold, predicted, gold_units, predicted_units, metrics) -> None:
+    """Where an entity overlaps two of the other side, each metric's ranks decide the pairs (metrics
+    whose ranks order the pairs alike share one matching)."""
+    contested_predictions = sorted({pair.p for pair in pairs})
+    contested_gold = sorted({pair.g for pair in pairs})
     same_type = [pair for pair in pairs if pair.same_type]
+    units, events = [], []
+    matchings: dict[tuple, list[_Pair]] = {}
     for metric in metrics:
         for scope, per_type in ((pairs, False), (same_type, True)):
-            matched = _resolve(scope, RANKS[metric], True)
+            rank = RANKS[metric]
+            order = (per_type, tuple(rank(pair)[0] for pair in scope))
+            if order not in matchings:
+                matchings[order] = [pair for pair, _ in _resolve(scope, rank, True)]
+            matched = [(pair, rank(pair)[1]) for pair in matchings[order]]
             paired_predictions = {pair.p for pair, _ in matched}
             paired_gold = {pair.g for pair, _ in matched}
             for pair, credit in matched:
-                label = gold[pair.g][2] if per_type else OVERALL
-                tally.record(gold_units[pair.g], ("count", (metric, label), _FIELD[credit]))
-            for p, entity in enumerate(predicted):
+                units.append(gold_units[pair.g])
+                events.append(("count", (metric, gold[pair.g][2] if per_type else OVERALL), _FIELD[credit]))
+            for p in contested_predictions:
                 if p not in paired_predictions:
-                    tally.record(predicted_units[p], ("count", (metric, entity[2] if per_type else OVERALL), "fp"))
-            for g, entity in enumerate(gold):
+                    units.append(predicted_units[p])
+                    events.append(("count", (metric, predicted[p][2] if per_type else OVERALL), "fp"))
+            for g in contested_gold:
                 if g not in paired_gold:
-                    tally.record(gold_units[g], ("count", (metric, entity[2] if per_type else OVERALL), "fn"))
+                    units.append(gold_units[g])
+                    events.append(("count", (metric, gold[g][2] if per_type else OVERALL), "fn"))
+    tally.record_all(units, events)
 
 
 def document_counts(

@@ -342,7 +342,7 @@ def test_score_entities_on_documents_resamples_sentences_of_a_small_corpus():
     assert report.counts("strict") == Counts(tp=1, fn=1, incorrect=1)
     assert report.counts("strict_clitic") == Counts(tp=2, fn=1)
     # the missed LOC (17..26) is in sentence 0; the PERS match (30..33) in sentence 1
-    assert report.board.rows[1][("strict", OVERALL)] == Counts(tp=1)
+    assert report.board.unit_counts(1)[("strict", OVERALL)] == Counts(tp=1)
     # a document without a prediction is scored as predicting nothing
     assert score_entities(gold=[doc], predictions={}, bootstrap=0).counts("strict") == Counts(fn=3)
 
