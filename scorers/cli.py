@@ -31,8 +31,20 @@ def _score_entities(documents, predictions, args: argparse.Namespace, resamples:
     )
 
 
+def _score_quotes(documents, predictions, args: argparse.Namespace, resamples: int):
+    from khabar.scorers.quotes import score_quotes
+
+    return score_quotes(gold=documents, predictions=predictions, unit=args.unit, bootstrap=resamples, seed=args.seed)
+
+
+def _score_events(documents, predictions, args: argparse.Namespace, resamples: int):
+    from khabar.scorers.events import score_events
+
+    return score_events(gold=documents, predictions=predictions, unit=args.unit, bootstrap=resamples, seed=args.seed)
+
+
 TaskScorer = Callable[[Sequence, Mapping, argparse.Namespace, int], Any]
-TASKS: dict[str, TaskScorer] = {"entities": _score_entities}
+TASKS: dict[str, TaskScorer] = {"entities": _score_entities, "quotes": _score_quotes, "events": _score_events}
 """Task name -> ``scorer(documents, predictions, args, resamples) -> Report``."""
 
 

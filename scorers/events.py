@@ -251,7 +251,6 @@ def score_event_spans(
         metrics=METRICS,
         options={"unit": "sentence" if sentence_starts else "document"},
         intervals=bootstrap_intervals(board, resamples=bootstrap, seed=seed) if bootstrap else None,
-        seed=seed,
         label_order=label_order,
     )
 
@@ -304,6 +303,5 @@ def score_events(
         mention_entities={doc.id: {(m.start, m.end): m.entity for m in doc.entities} for doc in documents},
         sentence_starts={doc.id: [s.start for s in doc.sentences] for doc in documents} if by_sentence else None,
         bootstrap=bootstrap,
-        seed=seed,
         label_order=labels()["event_types"],
     )

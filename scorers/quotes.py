@@ -234,7 +234,6 @@ def score_quote_spans(
         metrics=METRICS,
         options={"unit": "sentence" if sentence_starts else "document"},
         intervals=bootstrap_intervals(board, resamples=bootstrap, seed=seed) if bootstrap else None,
-        seed=seed,
         label_order=label_order,
     )
 
@@ -288,7 +287,6 @@ def score_quotes(
         tokens={doc.id: document_tokens(doc) for doc in documents},
         sentence_starts={doc.id: [s.start for s in doc.sentences] for doc in documents} if by_sentence else None,
         bootstrap=bootstrap,
-        seed=seed,
         label_order=labels()["quote_types"],
     )
 
