@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from khabar.corpus.format import InputError, Problem, display_path
 from khabar.scorers.core import DEFAULT_RESAMPLES, DEFAULT_SEED, choose_unit
-from khabar.scorers.entities import SCHEMAS, Entity, score_entity_spans
+from khabar.scorers.entities import Entity, score_entity_spans
 from khabar.scorers.report import Report
 
 DECODERS = ("strict", "conlleval")
@@ -152,17 +152,9 @@ def score_conll(
         gold.setdefault(doc_id, []).extend(_shift(sentence.gold, decoder, base))
         predicted.setdefault(doc_id, []).extend(_shift(sentence.predicted, decoder, base))
         offset[doc_id] = base + len(sentence.gold[0])
-    report = score_entity_spans(
-        gold=gold, predictions=predicted, layer=layer, bootstrap=bootstrap, seed=seed, sentence_starts=None
-    )
-    return Report(
-        task="entities",
-        board=report.board,
-        metrics=SCHEMAS,
-        options={"source": "conll", "decoder": decoder, "layer": layer, "unit": "document" if by_document else "sentence"},
-        intervals=report.intervals,
-        seed=seed,
-    )
+    report = score_entity_spans(gold=gold, predictions=predicted, layer=layer, bootstrap=bootstrap, seed=seed)
+    unit = "document" if by_document else "sentence"
+    return replace(report, options={"source": "conll", "decoder": decoder, "layer": layer, "unit": unit})
 
 
 def _shift(columns: Sequence[Sequence[str]], decoder: str, base: int) -> list[Entity]:

@@ -179,20 +179,12 @@ def _overlapping(predicted: Sequence[Entity], gold: Sequence[Entity]) -> list[tu
     ]
 
 
-def _competing(pairs: Sequence[_Pair]) -> bool:
-    """Whether some item overlaps two others, so that the ranks must decide who pairs with whom."""
-    return len({pair.p for pair in pairs}) < len(pairs) or len({pair.g for pair in pairs}) < len(pairs)
-
-
-def _resolve(pairs: Sequence[_Pair], rank: Rank, competing: bool) -> list[tuple[_Pair, str]]:
-    """The matched pairs with their credit. Without competition every overlapping pair is matched."""
-    if not competing:
-        return [(pair, rank(pair)[1]) for pair in pairs]
-    ranked = {(pair.p, pair.g): (rank(pair), pair) for pair in pairs}
-    return [
-        (ranked[p, g][1], ranked[p, g][0][1])
-        for p, g, _ in greedy_match((r, p, g) for (p, g), ((r, _), _) in ranked.items())
-    ]
+def _resolve(pairs: Sequence[_Pair], rank: Rank) -> list[tuple[_Pair, str]]:
+    """The pairs that ``rank`` chooses (:func:`~khabar.scorers.core.greedy_match`), with their credit."""
+    ranks = {(pair.p, pair.g): rank(pair) for pair in pairs}
+    by_index = {(pair.p, pair.g): pair for pair in pairs}
+    chosen = greedy_match((r, p, g) for (p, g), (r, _) in ranks.items())
+    return [(by_index[p, g], ranks[p, g][1]) for p, g, _ in chosen]
 
 
 def match(
@@ -205,7 +197,7 @@ def match(
     unmatched predictions (spurious) and of the unmatched gold entities (missed).
     """
     pairs = [_pair(p, g, predicted[p], gold[g], text) for p, g in _overlapping(predicted, gold)]
-    matched = _resolve(pairs, RANKS[metric], _competing(pairs))
+    matched = _resolve(pairs, RANKS[metric])
     used_predictions = {pair.p for pair, _ in matched}
     used_gold = {pair.g for pair, _ in matched}
     return (
@@ -315,7 +307,15 @@ def _record_document(
         _record_contested(tally, contested, gold, predicted, gold_units, predicted_units, metrics)
 
 
-def _record_contested(tally, pairs, gold, predicted, gold_units, predicted_units, metrics) -> None:
+def _record_contested(
+    tally: Tally,
+    pairs: Sequence[_Pair],
+    gold: Sequence[Entity],
+    predicted: Sequence[Entity],
+    gold_units: Sequence[UnitId],
+    predicted_units: Sequence[UnitId],
+    metrics: Sequence[str],
+) -> None:
     """Where an entity overlaps two of the other side, each metric's ranks decide the pairs (metrics
     whose ranks order the pairs alike share one matching)."""
     contested_predictions = sorted({pair.p for pair in pairs})
@@ -328,7 +328,7 @@ def _record_contested(tally, pairs, gold, predicted, gold_units, predicted_units
             rank = RANKS[metric]
             order = (per_type, tuple(rank(pair)[0] for pair in scope))
             if order not in matchings:
-                matchings[order] = [pair for pair, _ in _resolve(scope, rank, True)]
+                matchings[order] = [pair for pair, _ in _resolve(scope, rank)]
             matched = [(pair, rank(pair)[1]) for pair in matchings[order]]
             paired_predictions = {pair.p for pair, _ in matched}
             paired_gold = {pair.g for pair, _ in matched}
@@ -385,6 +385,9 @@ def score_entity_spans(
     metrics. ``sentence_starts`` (document id to sentence start offsets) makes sentences the units of
     resampling; without it documents are. ``bootstrap`` is the number of resamples (0: no intervals).
     """
+    unknown = sorted(set(predictions) - set(gold))
+    if unknown:
+        raise ValueError(f"predictions for documents not in the gold: {', '.join(unknown[:5])}")
     metrics = METRICS if texts is not None else SCHEMAS
     tally = Tally(_effects(metrics))
     for doc_id in sorted(gold):
