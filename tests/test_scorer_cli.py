@@ -1,0 +1,141 @@
+"""`khabar score` and `khabar compare` as a user runs them: output, signature, bad input, exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import pytest
+
+from conftest import run_khabar
+from khabar.corpus import format as fmt
+from khabar.corpus.tokenize import split_sentences, tokenize
+
+TEXT = "قال وزير الخارجية العراقي فؤاد حسين إن بغداد ترحب بالوفد. وأضاف أن اللقاء في القاهرة."
+MENTIONS = [("وزير الخارجية العراقي", "OCC"), ("العراقي", "GPE"), ("فؤاد حسين", "PERS"), ("بغداد", "GPE"), ("القاهرة", "GPE")]
+SIGNATURE = re.compile(r"^khabar:[^|]+\|data:[^|+]+\+[0-9a-f]{8}\|task:entities\|layer:flat\|match:strict\|boot:50\|seed:7$")
+
+
+def _span(word: str) -> tuple[int, int]:
+    start = TEXT.index(word)
+    return start, start + len(word)
+
+
+@pytest.fixture
+def files(tmp_path):
+    """A one-document gold file (made up for the test) and prediction files against it."""
+    mentions = tuple(
+        fmt.Mention(f"T{i}", *_span(word), word, kind, "name", f"E{i}") for i, (word, kind) in enumerate(MENTIONS, 1)
+    )
+    document = fmt.Document(
+        id="doc1",
+        text=TEXT,
+        meta={"source_file": "seeds/doc1.txt", "sha256": hashlib.sha256(TEXT.encode()).hexdigest(),
+              "publisher": "test", "published": "2026", "language": "ar"},
+        sentences=tuple(fmt.Span(*s) for s in split_sentences(TEXT)),
+        tokens=tuple(fmt.Span(*t) for t in tokenize(TEXT)),
+        entities=mentions,
+        clusters=tuple(fmt.Cluster(m.entity, m.type, m.text) for m in mentions),
+    )
+    gold = tmp_path / "documents.jsonl"
+    gold.write_text(fmt.dumps_line(fmt.document_to_json(document, with_layout=True)) + "\n", encoding="utf-8")
+    perfect = [{"start": m.start, "end": m.end, "type": m.type} for m in mentions]
+    # flat gold: OCC (outer), PERS, GPE بغداد, GPE القاهرة. The system finds the OCC, calls بغداد a LOC
+    # and invents an EVENT: strict tp 1, incorrect 1, fp 1, fn 2 -> P = 1/3, R = 1/4
+    noisy = [perfect[0], {**perfect[3], "type": "LOC"}, {"start": _span("اللقاء")[0], "end": _span("اللقاء")[1], "type": "EVENT"}]
+    paths = {"gold": gold}
+    for name, entities in (("perfect", perfect), ("noisy", noisy)):
+        paths[name] = tmp_path / f"{name}.jsonl"
+        paths[name].write_text(json.dumps({"id": "doc1", "entities": entities}) + "\n", encoding="utf-8")
+    return paths
+
+
+def test_score_prints_a_table_that_ends_with_the_signature(files):
+    result = run_khabar("score", str(files["noisy"]), "--gold", str(files["gold"]), "--bootstrap", "50", "--seed", "7")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.rstrip("\n").splitlines()
+    assert SIGNATURE.match(lines[-1]), lines[-1]
+    overall = next(line.split() for line in lines if line.startswith("strict") and " overall " in line)
+    # metric label gold pred TP FP FN PAR INC P R F1 ±: P = 1/3, R = 1/4, F1 = 2/7
+    assert overall[2:9] == ["4", "3", "1", "1", "2", "0", "1"]
+    assert overall[9:12] == ["33.33", "25.00", "28.57"]
+
+
+def test_score_json_carries_the_same_numbers_and_the_signature(files):
+    result = run_khabar("score", str(files["noisy"]), "--gold", str(files["gold"]), "--format", "json", "--bootstrap", "50", "--seed", "7")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert SIGNATURE.match(report["signature"])
+    strict = report["metrics"]["strict"]["overall"]
+    assert (strict["tp"], strict["fp"], strict["fn"], strict["incorrect"]) == (1, 1, 2, 1)
+    assert strict["f1"] == pytest.approx(2 / 7)
+    low, high = strict["f1_interval"]
+    assert low <= strict["f1"] <= high
+
+
+def test_gold_against_itself_scores_one(files):
+    result = run_khabar("score", str(files["perfect"]), "--gold", str(files["gold"]), "--format", "json", "--bootstrap", "20")
+    metrics = json.loads(result.stdout)["metrics"]
+    assert all(metrics[m]["overall"]["f1"] == 1.0 for m in metrics)
+
+
+def test_bad_predictions_are_listed_one_a_line_with_exit_2(files, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "nope", "entities": []}\nnot json\n{"id": "doc1", "entities": [{"start": 0, "end": 3, "type": "XYZ"}]}\n')
+    result = run_khabar("score", str(bad), "--gold", str(files["gold"]))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 3
+    assert all("bad.jsonl:" in line.split(" ")[0] for line in lines)
+    assert "unknown document id 'nope'" in lines[0] and "not JSON" in lines[1] and "XYZ" in lines[2]
+
+
+def test_a_missing_document_is_a_warning_or_with_strict_an_error(files, tmp_path):
+    second = tmp_path / "two.jsonl"
+    doc2 = json.loads(files["gold"].read_text(encoding="utf-8"))
+    doc2["id"] = "doc2"
+    second.write_text(files["gold"].read_text(encoding="utf-8") + json.dumps(doc2, ensure_ascii=False) + "\n", encoding="utf-8")
+    warned = run_khabar("score", str(files["perfect"]), "--gold", str(second), "--bootstrap", "0")
+    assert warned.returncode == 0
+    assert "doc2" in warned.stderr and "warning" in warned.stderr
+    refused = run_khabar("score", str(files["perfect"]), "--gold", str(second), "--strict")
+    assert refused.returncode == 2 and "doc2" in refused.stderr and refused.stdout == ""
+
+
+def test_score_conll_and_its_errors(tmp_path):
+    good = tmp_path / "sys.conll"
+    good.write_text("محمد B-PERS B-PERS\nقال O O\n\nبغداد B-GPE O\n", encoding="utf-8")
+    result = run_khabar("score", "--conll", str(good), "--format", "json", "--bootstrap", "10")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    # PERS found, GPE missed: tp 1, fn 1 -> P = 1, R = 1/2
+    assert report["metrics"]["strict"]["overall"]["recall"] == 0.5
+    assert "|decoder:strict|" in report["signature"] and "data:conll+" in report["signature"]
+
+    bad = tmp_path / "bad.conll"
+    bad.write_text("a B-PERS O\nb Q-PERS O\nc O\n", encoding="utf-8")
+    result = run_khabar("score", "--conll", str(bad))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert [line.split(": ")[0].rsplit(":", 1)[1] for line in result.stderr.strip().splitlines()] == ["2", "3"]
+
+
+def test_score_needs_exactly_one_input(files):
+    result = run_khabar("score", "--gold", str(files["gold"]))
+    assert result.returncode == 2 and "either a prediction file or --conll" in result.stderr
+
+
+def test_compare_reports_differences_with_p_values(files):
+    result = run_khabar(
+        "compare", str(files["noisy"]), str(files["perfect"]), "--gold", str(files["gold"]), "--task", "entities",
+        "--format", "json", "--bootstrap", "200",
+    )
+    assert result.returncode == 0, result.stderr
+    rows = {(row["metric"], row["label"]): row for row in json.loads(result.stdout)["rows"]}
+    strict = rows["strict", "overall"]
+    assert strict["f1_b"] == 1.0 and strict["delta"] == pytest.approx(1 - 2 / 7)
+    assert 0 < strict["p_bootstrap"] <= 1 and 0 < strict["p_randomization"] <= 1
+    same = run_khabar("compare", str(files["noisy"]), str(files["noisy"]), "--gold", str(files["gold"]), "--task", "entities", "--format", "json")
+    assert all(row["p_randomization"] == 1.0 and row["delta"] == 0 for row in json.loads(same.stdout)["rows"])
