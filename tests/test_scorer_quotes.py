@@ -1,9 +1,12 @@
 """The quote scorer: a hand-computed case for every metric, the matching rules, tokens, invariances, gold
 against itself (hand-made and real corpus) and the empty submission."""
 
+import dataclasses
+import json
 import random
 
 import pytest
+from conftest import run_khabar
 
 from khabar.corpus.format import (
     Cluster,
@@ -14,6 +17,7 @@ from khabar.corpus.format import (
     Quote,
     Span,
     prediction_from_document,
+    write_predictions,
 )
 from khabar.corpus.tokenize import tokenize
 from khabar.scorers.core import OVERALL, Counts
@@ -229,3 +233,46 @@ def test_intervals_come_from_the_shared_bootstrap():
     report = score_quotes(gold=[document()], predictions={"d1": Prediction("d1", None, SYSTEM, None)}, bootstrap=200)
     interval = report.interval("end_to_end", OVERALL)
     assert interval is not None and interval.low <= report.f1("end_to_end") <= interval.high
+
+
+# --------------------------------------------------------------------------------------------------
+# Command line
+
+
+def _perturbed_submission(corpus, path):
+    """The gold quotes and events with every other content cut by its last character, every third
+    source dropped and every other argument dropped: a submission that scores neither 0 nor 1."""
+    lines = []
+    for doc in corpus:
+        gold = prediction_from_document(doc)
+        quotes = tuple(
+            dataclasses.replace(
+                q,
+                content=q.content if i % 2 else Span(q.content.start, q.content.end - 1),
+                source=q.source if i % 3 else None,
+            )
+            for i, q in enumerate(gold.quotes)
+        )
+        events = tuple(dataclasses.replace(e, arguments=e.arguments[::2]) for e in gold.events)
+        lines.append(Prediction(doc.id, None, quotes, events))
+    write_predictions(lines, path)
+    return path
+
+
+@pytest.mark.parametrize("task", ["quotes", "events"])
+def test_score_and_compare_on_the_command_line_are_identical_whatever_the_hash_seed(corpus, tmp_path, task):
+    submission = _perturbed_submission(corpus, tmp_path / "pred.jsonl")
+    gold_file = tmp_path / "gold.jsonl"
+    write_predictions([prediction_from_document(doc) for doc in corpus], gold_file)
+    for command in (
+        ("score", str(submission), "--task", task, "--format", "json", "--bootstrap", "50"),
+        ("compare", str(submission), str(gold_file), "--task", task, "--format", "json", "--bootstrap", "50"),
+    ):
+        outputs = {run_khabar(*command, env={"PYTHONHASHSEED": seed}).stdout for seed in ("0", "1", "4242")}
+        assert len(outputs) == 1, command
+        report = json.loads(outputs.pop())
+        assert report["task"] == task
+        assert report["signature"].split("|")[3] == "match:" + ("end_to_end" if task == "quotes" else "argument_classification")
+    report = json.loads(run_khabar("score", str(submission), "--task", task, "--format", "json", "--bootstrap", "0").stdout)
+    headline = report["metrics"]["end_to_end" if task == "quotes" else "argument_classification"]["overall"]
+    assert 0 < headline["f1"] < 1
