@@ -15,8 +15,8 @@ Precision, recall and F1 are derived from counts in one place, :func:`precision_
 from __future__ import annotations
 
 import functools
-from array import array
 import random
+from array import array
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -138,8 +138,9 @@ def greedy_match(candidates: Iterable[tuple[Any, int, int]]) -> list[tuple[int, 
 def overlapping_pairs(predicted: Sequence[tuple], gold: Sequence[tuple]) -> list[tuple[int, int]]:
     """Every ``(prediction_index, gold_index)`` whose spans share a character.
 
-    Items are ``(start, end, ...)`` tuples (end-exclusive), each sequence sorted by start. A sweep: gold
-    items that end before a prediction starts are dropped for good, since later predictions start later.
+    Items are ``(start, end, ...)`` tuples (end-exclusive), each sequence sorted by start. A sweep: the
+    leading gold items that end before a prediction starts are dropped for good, since later predictions
+    start later.
     """
     pairs = []
     first, n_gold = 0, len(gold)
@@ -226,7 +227,7 @@ class Tally:
     An event is any hashable naming an outcome (say, "a pair with the same span and another type, gold
     GPE, predicted LOC"); ``expand(event)`` lists the ``(key, field)`` counts it increments, once per
     distinct event. A scorer records one event per item, whatever the number of metrics and labels it
-    affects, and the expansion is one matrix product at the end.
+    affects, and the events are expanded into counts once, vectorised, at the end.
     """
 
     def __init__(self, expand: Callable[[Hashable], Iterable[tuple[Key, str]]]):
