@@ -231,6 +231,9 @@ def score_event_spans(
     document missing from ``predictions`` predicts no event. ``bootstrap`` is the number of resamples.
     """
     time_set = time_roles() if time is None else frozenset(time)
+    unknown = sorted(set(predictions) - set(gold))
+    if unknown:
+        raise ValueError(f"predictions for documents not in the gold: {', '.join(unknown[:5])}")
     tally = Tally(count_once)
     for doc_id in sorted(gold):
         units = Units.of(doc_id, sentence_starts.get(doc_id) if sentence_starts else None)

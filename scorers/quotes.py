@@ -30,7 +30,15 @@ from typing import NamedTuple
 
 from khabar.corpus.format import labels
 from khabar.corpus.tokenize import tokenize
-from khabar.scorers.core import DEFAULT_RESAMPLES, DEFAULT_SEED, OVERALL, Tally, bootstrap as bootstrap_intervals, greedy_match
+from khabar.scorers.core import (
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    OVERALL,
+    Tally,
+    bootstrap as bootstrap_intervals,
+    greedy_match,
+    overlapping_pairs,
+)
 from khabar.scorers.keys import count_once, first_units, record_keys
 from khabar.scorers.report import Report
 from khabar.scorers.units import Units, resolve_unit
@@ -87,23 +95,29 @@ def speaker_is_right(gold: GoldQuote, predicted: SystemQuote) -> bool:
 def match_quotes(
     gold: Sequence[GoldQuote], predicted: Sequence[SystemQuote], tokens: Tokens, *, prefer_right_speaker: bool
 ) -> list[tuple[int, int]]:
-    """One-to-one ``(prediction_index, gold_index)`` pairs of quotes whose contents share a token.
+    """One-to-one ``(prediction_index, gold_index)`` pairs of quotes whose contents share a token; both
+    sides in canonical order (sorted by content).
 
     Pairs are taken greedily (:func:`khabar.scorers.core.greedy_match`): most shared tokens first, ties to
     the earlier prediction then the earlier gold quote in canonical order; with ``prefer_right_speaker``
     a pair with the right speaker goes before any pair without, so that a right attribution is never
     lost to a larger overlap with another quote.
     """
+    predicted_tokens = [tokens.within(q.content) for q in predicted]
     gold_tokens = [tokens.within(q.content) for q in gold]
     candidates = []
-    for p, quote in enumerate(predicted):
-        covered = tokens.within(quote.content)
-        for g, gold_range in enumerate(gold_tokens):
-            shared = shared_tokens(covered, gold_range)
-            if shared:
-                wrong = prefer_right_speaker and not speaker_is_right(gold[g], quote)
-                candidates.append(((wrong, -shared), p, g))
+    for p, g in overlapping_pairs(_as_spans(predicted_tokens), _as_spans(gold_tokens)):
+        shared = shared_tokens(predicted_tokens[p], gold_tokens[g])
+        if shared:
+            wrong = prefer_right_speaker and not speaker_is_right(gold[g], predicted[p])
+            candidates.append(((wrong, -shared), p, g))
     return sorted((p, g) for p, g, _ in greedy_match(candidates))
+
+
+def _as_spans(ranges: Sequence[range]) -> list[tuple[int, int]]:
+    """Token index ranges as ``(start, end)`` spans, for :func:`~khabar.scorers.core.overlapping_pairs`
+    (quotes in canonical order start at non-decreasing tokens)."""
+    return [(r.start, r.stop) for r in ranges]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -163,9 +177,9 @@ def record_document(
 ) -> None:
     """Record one document's outcomes for every metric, overall and per quote type.
 
-    Both sides are made canonical first: sorted, and a prediction written twice counts once.
+    Both sides are made canonical first: sorted, and a quote written twice counts once.
     """
-    gold = sorted(gold, key=_order)
+    gold = sorted(set(gold), key=_order)
     predicted = sorted(set(predicted), key=_order)
     index = Tokens(tokens)
     pairs = _record_scope(tally, OVERALL, gold, predicted, index, units)
@@ -221,6 +235,9 @@ def score_quote_spans(
     ``sentence_starts`` makes sentences the units of resampling; without it documents are. A document
     missing from ``predictions`` predicts no quote. ``bootstrap`` is the number of resamples (0: none).
     """
+    unknown = sorted(set(predictions) - set(gold))
+    if unknown:
+        raise ValueError(f"predictions for documents not in the gold: {', '.join(unknown[:5])}")
     tally = Tally(count_once)
     for doc_id in sorted(gold):
         units = Units.of(doc_id, sentence_starts.get(doc_id) if sentence_starts else None)

@@ -322,3 +322,8 @@ def test_intervals_come_from_the_shared_bootstrap():
     report = score_events(gold=[document()], predictions={"d1": Prediction("d1", None, None, SYSTEM)}, bootstrap=200)
     interval = report.interval("argument_classification", OVERALL)
     assert interval is not None and interval.low <= report.f1("argument_classification") <= interval.high
+
+
+def test_predictions_for_an_unknown_document_are_refused():
+    with pytest.raises(ValueError, match="not in the gold: x"):
+        score_event_spans(gold={"d": []}, predictions={"x": []}, bootstrap=0)

@@ -276,3 +276,45 @@ def test_score_and_compare_on_the_command_line_are_identical_whatever_the_hash_s
     report = json.loads(run_khabar("score", str(submission), "--task", task, "--format", "json", "--bootstrap", "0").stdout)
     headline = report["metrics"]["end_to_end" if task == "quotes" else "argument_classification"]["overall"]
     assert 0 < headline["f1"] < 1
+
+
+def test_overlap_and_exact_counts_equal_plain_set_arithmetic_on_random_quotes():
+    rng = random.Random(3)
+    for _ in range(300):
+        tokens = []
+        position = 0
+        for _ in range(30):
+            position += rng.randrange(0, 2)  # a space, or none, before the token
+            length = rng.randrange(1, 4)
+            tokens.append((position, position + length))
+            position += length
+
+        def quotes(n):
+            out = []
+            for _ in range(n):
+                start = rng.randrange(0, position - 1)
+                out.append((start, rng.randrange(start + 1, min(position, start + 15) + 1)))
+            return out
+
+        gold_spans, predicted_spans = quotes(rng.randrange(0, 5)), quotes(rng.randrange(0, 5))
+        gold = [GoldQuote("direct", s, None, None) for s in gold_spans]
+        predicted = [SystemQuote("direct", s, None, None) for s in predicted_spans]
+        report = score_quote_spans(gold={"d": gold}, predictions={"d": predicted}, tokens={"d": tokens}, bootstrap=0)
+
+        def covered(spans):  # tokens sharing a character with some span, by brute force over characters
+            return {t for t, (a, b) in enumerate(tokens) for s, e in spans if set(range(a, b)) & set(range(s, e))}
+
+        g, p = covered(gold_spans), covered(predicted_spans)
+        assert report.counts("content_overlap") == Counts(tp=len(g & p), fp=len(p - g), fn=len(g - p))
+        g, p = set(gold_spans), set(predicted_spans)
+        assert report.counts("content_exact") == Counts(tp=len(g & p), fp=len(p - g), fn=len(g - p))
+        # every quote pairs with at most one other, and only quotes sharing a covered token pair at all
+        pairs = report.counts("end_to_end").tp + report.counts("end_to_end").incorrect
+        assert pairs <= min(len(set(gold)), len(set(predicted)))
+        if covered(gold_spans) & covered(predicted_spans):
+            assert pairs >= 1
+
+
+def test_predictions_for_an_unknown_document_are_refused():
+    with pytest.raises(ValueError, match="not in the gold: x"):
+        score_quote_spans(gold={"d": []}, predictions={"x": []}, tokens={"d": []}, bootstrap=0)
