@@ -818,15 +818,16 @@ def sha256_file(path: Path) -> str:
 
 
 def prediction_from_document(doc: Document) -> Prediction:
-    """A document's gold layers as a system would submit them: what gold-against-itself scoring and
-    inter-annotator agreement (one annotator's file scored as the other's prediction) use."""
+    """A document's gold layers as a system would submit them (entities: the NER layer): what
+    gold-against-itself scoring and inter-annotator agreement (one annotator's file scored as the
+    other's prediction) use."""
 
     def span_of(mention_id: str | None) -> Span | None:
         return None if mention_id is None else doc.mention(mention_id).span
 
     return Prediction(
         id=doc.id,
-        entities=tuple(PredictedEntity(m.start, m.end, m.type) for m in doc.entities),
+        entities=tuple(PredictedEntity(m.start, m.end, m.type) for m in ner_mentions(doc)),
         quotes=tuple(PredictedQuote(q.type, q.content, q.cue, span_of(q.source)) for q in doc.quotes),
         events=tuple(
             PredictedEvent(
