@@ -1,0 +1,33 @@
+"""The baselines results table: a fresh `khabar evaluate` reproduces the committed results and the
+README's table exactly."""
+
+from __future__ import annotations
+
+from khabar.corpus import format as fmt
+
+from conftest import run_khabar
+
+
+def test_fresh_evaluation_reproduces_results_and_readme_table(tmp_path):
+    result = run_khabar("evaluate", "--out", str(tmp_path), env={"PYTHONHASHSEED": "7"})
+    assert result.returncode == 0, result.stderr
+    assert "rules" in result.stdout and "trivial" in result.stdout
+    committed = fmt.ROOT / "results"
+    for name in ("rules.json", "rules.predictions.jsonl", "trivial.json", "trivial.predictions.jsonl"):
+        assert (tmp_path / name).read_bytes() == (committed / name).read_bytes(), name
+    table = run_khabar("results", "--markdown", "--dir", str(tmp_path))
+    assert table.returncode == 0, table.stderr
+    readme = (fmt.ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.split("<!-- results:start -->\n")[1].split("<!-- results:end -->")[0] == table.stdout
+
+
+def test_results_files_carry_signatures_of_this_data(tmp_path):
+    from khabar.corpus.build import data_fingerprint
+
+    version, sha256 = data_fingerprint()
+    for path in sorted((fmt.ROOT / "results").glob("*.json")):
+        reports = fmt.read_json_file(path)["reports"]
+        assert {r["task"] for r in reports} == {"entities", "quotes", "events"}
+        for report in reports:
+            assert f"|data:{version}+{sha256[:8]}|" in report["signature"]
+            assert report["bootstrap"]["resamples"] == 1000
