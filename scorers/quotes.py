@@ -34,7 +34,9 @@ from khabar.scorers.core import (
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
     OVERALL,
+    Key,
     Tally,
+    UnitId,
     bootstrap as bootstrap_intervals,
     greedy_match,
     overlapping_pairs,
@@ -132,14 +134,14 @@ def _record_scope(
     gold_unit = [units.locate(q.content[0]) for q in gold]
     predicted_unit = [units.locate(q.content[0]) for q in predicted]
 
-    def keyed(quotes: Iterable, field: str) -> dict:
-        return first_units(((getattr(q, field), getattr(q, field)[0]) for q in quotes if getattr(q, field)), units.locate)
+    def leftmost(spans: Iterable[Span | None]) -> dict[Span, UnitId]:
+        return first_units(((span, span[0]) for span in spans if span is not None), units.locate)
 
-    record_keys(tally, ("content_exact", label), keyed(gold, "content"), keyed(predicted, "content"))
-    record_keys(tally, ("cue_exact", label), keyed(gold, "cue"), keyed(predicted, "cue"))
-
-    def covered(quotes: Iterable) -> dict[int, object]:
+    def covered(quotes: Iterable[GoldQuote | SystemQuote]) -> dict[int, UnitId]:
         return {t: units.locate(tokens.starts[t]) for q in quotes for t in tokens.within(q.content)}
+
+    record_keys(tally, ("content_exact", label), leftmost(q.content for q in gold), leftmost(q.content for q in predicted))
+    record_keys(tally, ("cue_exact", label), leftmost(q.cue for q in gold), leftmost(q.cue for q in predicted))
 
     record_keys(tally, ("content_overlap", label), covered(gold), covered(predicted))
 
@@ -161,7 +163,14 @@ def _record_scope(
     return pairs
 
 
-def _record_unmatched(tally, metric_key, pairs, gold_unit, predicted_unit) -> None:
+def _record_unmatched(
+    tally: Tally,
+    metric_key: Key,
+    pairs: Sequence[tuple[int, int]],
+    gold_unit: Sequence[UnitId],
+    predicted_unit: Sequence[UnitId],
+) -> None:
+    """Unpaired predictions are false positives, unpaired gold quotes misses."""
     matched_predictions = {p for p, _ in pairs}
     matched_gold = {g for _, g in pairs}
     for p, unit in enumerate(predicted_unit):
