@@ -306,5 +306,6 @@ def score_events(
         mention_entities={doc.id: {(m.start, m.end): m.entity for m in doc.entities} for doc in documents},
         sentence_starts={doc.id: [s.start for s in doc.sentences] for doc in documents} if by_sentence else None,
         bootstrap=bootstrap,
+        seed=seed,
         label_order=labels()["event_types"],
     )

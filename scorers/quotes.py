@@ -313,6 +313,7 @@ def score_quotes(
         tokens={doc.id: document_tokens(doc) for doc in documents},
         sentence_starts={doc.id: [s.start for s in doc.sentences] for doc in documents} if by_sentence else None,
         bootstrap=bootstrap,
+        seed=seed,
         label_order=labels()["quote_types"],
     )
 
