@@ -88,7 +88,7 @@ KIND = "Kind"
 QUOTE_TYPE = "QuoteType"
 EVENT_ATTRIBUTES = {"modality": "Modality", "polarity": "Polarity", "genericity": "Genericity", "tense": "Tense"}
 NOTE = "AnnotatorNotes"
-NOTE_KEYS = ("id", "cluster", "speaker", "coref", "canonical")
+NOTE_KEYS = ("id", "cluster", "type", "speaker", "coref", "canonical")
 """Fields a Khabar note may carry, in the order they are written; ``canonical`` takes the rest of the
 line, so it comes last."""
 
@@ -200,7 +200,11 @@ def document_to_brat(doc: fmt.Document) -> str:
     def relation(label: str, arg1: str, arg2: str) -> None:
         lines.append(f"{ids.new('R')}\t{label} Arg1:{arg1} Arg2:{arg2}")
 
+    cluster_types = {c.id: c.type for c in doc.clusters}
     heads = {}
+    for mention in doc.entities:
+        if mention.type == cluster_types.get(mention.entity):
+            heads.setdefault(mention.entity, mention.id)
     for mention in doc.entities:
         heads.setdefault(mention.entity, mention.id)
     for mention in doc.entities:
@@ -220,7 +224,8 @@ def document_to_brat(doc: fmt.Document) -> str:
         head = heads.get(cluster.id)
         if head is not None:
             head_fields = {"id": head} if head != brat_of[head] else {}
-            notes.append((brat_of[head], {**head_fields, "cluster": cluster.id, "canonical": cluster.canonical}))
+            head_type = {} if doc.mention(head).type == cluster.type else {"type": cluster.type}
+            notes.append((brat_of[head], {**head_fields, "cluster": cluster.id, **head_type, "canonical": cluster.canonical}))
 
     for quote in doc.quotes:
         content = ids.new("T")
@@ -561,7 +566,7 @@ class _BratReader:
             elif cluster_id in cluster_ids:
                 self.problem(note.line, f"cluster {cluster_id} is already named on line {cluster_ids[cluster_id]} for another coreference group")
             else:
-                named[key] = (fmt.Cluster(cluster_id, self.textbounds[note.target].label, canonical), note.line)
+                named[key] = (fmt.Cluster(cluster_id, note.fields.get("type", self.textbounds[note.target].label), canonical), note.line)
                 cluster_ids[cluster_id] = note.line
 
         mentions = []

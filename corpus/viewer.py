@@ -247,7 +247,7 @@ def document_marks(doc: fmt.Document, comparison: Comparison | None) -> list[Mar
     details = {m.id: (("kind", m.kind), ("entity", m.entity)) for m in doc.entities}
     marks: list[Mark] = []
     for layer, element in ELEMENTS.items():
-        for item in gold_items(doc, layer, scored=comparison is not None):
+        for item in gold_items(doc, layer):
             marks.append(_item_mark(element, item, "gold", layer, comparison, details.get(item.id, ()) if layer == "entities" else ()))
         if comparison is not None:
             marks.extend(_item_mark(element, item, "pred", layer, comparison) for item in comparison.spurious(layer))
@@ -270,8 +270,10 @@ def _item_mark(
     data = [("layer", side), ("id", item.id), ("type", item.type), ("start", str(item.start)), ("end", str(item.end)), *details]
     label = item.type
     title = " · ".join((item.id, item.type, *(value for _, value in details))) if side == "gold" else f"predicted {item.type}"
+    outcome = None
     if comparison is not None and layer in comparison.outcomes:
         outcome = comparison.status_of(layer, item.id) if side == "gold" else Outcome(item, "pred", "spurious")
+    if outcome is not None:
         classes.append(outcome.status)
         data.append(("status", outcome.status))
         title += f" · {outcome.status}"

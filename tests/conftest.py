@@ -14,7 +14,7 @@ import pytest
 from khabar.corpus import format as fmt
 
 REPO = fmt.ROOT
-COPIED = ("schema", "seeds", "corpus/annotations", "corpus/data", "README.md")
+COPIED = ("schema", "seeds", "corpus/annotations", "corpus/data", "README.md", "CITATION.cff", "docs/citation.bib", "croissant.json")
 
 
 @pytest.fixture(scope="session")

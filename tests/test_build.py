@@ -9,7 +9,7 @@ from khabar.corpus.build import iob2_names, outermost
 
 from conftest import run_khabar
 
-BUILT = ["corpus/data/documents.jsonl", "corpus/data/entities.jsonl", "corpus/data/quotes.jsonl", "corpus/data/events.jsonl", "corpus/data/MANIFEST.json", "README.md"]
+BUILT = ["corpus/data/documents.jsonl", "corpus/data/entities.jsonl", "corpus/data/quotes.jsonl", "corpus/data/events.jsonl", "corpus/data/MANIFEST.json", "croissant.json", "README.md"]
 
 
 def built_bytes(root):
