@@ -369,8 +369,15 @@ def _f1(sums: np.ndarray) -> np.ndarray:
 
 
 def _replicate_f1s(matrix: np.ndarray, resamples: int, seed: int) -> np.ndarray:
-    """``(resamples, keys)``: every key's F1 in every bootstrap replicate."""
-    return np.concatenate([_f1(sums) for sums in _resampled_sums(matrix, resamples, seed)])
+    """``(resamples, keys)``: every key's F1 in every bootstrap replicate; NaN where the replicate drew
+    no gold and no predicted item of the key. Such a replicate says nothing about how well that label is
+    found, and counting it as F1 = 0 would widen a perfect system's interval to zero."""
+    return np.concatenate([_f1_where_defined(sums) for sums in _resampled_sums(matrix, resamples, seed)])
+
+
+def _f1_where_defined(sums: np.ndarray) -> np.ndarray:
+    f1 = _f1(sums)
+    return np.where((sums[..., 1] == 0) & (sums[..., 2] == 0), np.nan, f1)
 
 
 def _macro(f1s: np.ndarray, keys: Sequence[Key]) -> dict[str, np.ndarray]:
@@ -380,13 +387,23 @@ def _macro(f1s: np.ndarray, keys: Sequence[Key]) -> dict[str, np.ndarray]:
         columns.setdefault(metric, [])
         if label != OVERALL:
             columns[metric].append(i)
-    return {
-        metric: f1s[..., cols].mean(axis=-1) if cols else np.zeros(f1s.shape[:-1]) for metric, cols in columns.items()
-    }
+    return {metric: _mean_of_defined(f1s[..., cols]) for metric, cols in columns.items()}
+
+
+def _mean_of_defined(values: np.ndarray) -> np.ndarray:
+    """Mean over the last axis of the values that are not NaN (0 where none is)."""
+    defined = ~np.isnan(values)
+    total = np.where(defined, values, 0.0).sum(axis=-1)
+    count = defined.sum(axis=-1)
+    return np.divide(total, count, out=np.zeros_like(total, dtype=float), where=count > 0)
 
 
 def _interval(values: np.ndarray, confidence: float) -> Interval:
-    """Percentiles by linear interpolation between order statistics (numpy's default method)."""
+    """Percentiles by linear interpolation between order statistics (numpy's default method), over the
+    replicates where the F1 is defined."""
+    values = values[~np.isnan(values)]
+    if not values.size:
+        return Interval(0.0, 0.0)
     tail = 50 * (1 - confidence)
     low, high = np.percentile(values, [tail, 100 - tail])
     return Interval(float(low), float(high))

@@ -8,6 +8,7 @@ import pytest
 from khabar.scorers.core import (
     OVERALL,
     Counts,
+    Interval,
     Scoreboard,
     bootstrap,
     choose_unit,
@@ -130,7 +131,7 @@ def test_choose_unit_switches_to_documents_at_thirty():
 def _naive_bootstrap_f1(board, key, resamples, seed):
     """The documented resampling rule, written out with plain loops: replicate r draws index
     floor(w * n / 2**32) for each little-endian 32-bit word w of Random(seed).randbytes, replicates in
-    sequence; F1 from the summed counts."""
+    sequence; F1 from the summed counts, replicates without gold or predicted items of the key left out."""
     rng = random.Random(seed)
     n = len(board.units)
     values = []
@@ -140,7 +141,8 @@ def _naive_bootstrap_f1(board, key, resamples, seed):
         for i in range(n):
             word = int.from_bytes(data[4 * i : 4 * i + 4], "little")
             total += board.unit_counts(word * n >> 32).get(key, Counts())
-        values.append(total.f1)
+        if total.gold or total.predicted:
+            values.append(total.f1)
     values.sort()
     return _percentile(values, 0.025), _percentile(values, 0.975)
 
@@ -160,6 +162,15 @@ def test_bootstrap_equals_a_plain_loop_implementation_of_the_documented_rule():
         low, high = _naive_bootstrap_f1(board, key, 250, 99)
         assert intervals.f1[key].low == pytest.approx(low)
         assert intervals.f1[key].high == pytest.approx(high)
+
+
+def test_a_perfect_system_has_a_zero_width_interval_even_for_rare_labels():
+    # one unit of label R among 40 of label C, all predicted exactly: every replicate that draws an R
+    # unit gives R an F1 of 1; the others have no R at all and leave R's F1 undefined, not 0
+    units = {i: {("m", "R" if i == 0 else "C"): Counts(tp=1), ("m", OVERALL): Counts(tp=1)} for i in range(41)}
+    intervals = bootstrap(Scoreboard.from_units(units), resamples=300, seed=5)
+    assert intervals.f1[("m", "R")] == Interval(1.0, 1.0)
+    assert intervals.macro["m"] == Interval(1.0, 1.0)
 
 
 def test_bootstrap_is_deterministic_and_seeded():
