@@ -1,7 +1,7 @@
 """``khabar score`` and ``khabar compare``: the scorer's command line (I/O only; scoring is in the modules
 beside this one).
 
-A task is added by putting its scoring function in :data:`TASKS`; ``--task all`` scores every task the
+The tasks are those of :func:`khabar.scorers.score_task`; ``--task all`` scores every task the
 submission has a layer for.
 """
 
@@ -10,42 +10,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from khabar.corpus import format as fmt
-from khabar.corpus.version import DATA_VERSION, __version__
-from khabar.scorers.core import DEFAULT_RESAMPLES, DEFAULT_SEED, OVERALL, signature
+from khabar.corpus.version import DATA_VERSION
+from khabar.scorers import TASK_NAMES, report_signature, score_task
+from khabar.scorers.core import DEFAULT_RESAMPLES, DEFAULT_SEED, OVERALL
 
 LAYERS = ("flat", "nested")
 UNITS = ("auto", "sentence", "document")
 FORMATS = ("table", "json")
 
 
-def _score_entities(documents, predictions, args: argparse.Namespace, resamples: int):
-    from khabar.scorers.entities import score_entities
-
-    return score_entities(
-        gold=documents, predictions=predictions, layer=args.layer, unit=args.unit, bootstrap=resamples, seed=args.seed
+def _score(task: str, documents, predictions, args: argparse.Namespace, resamples: int):
+    return score_task(
+        task, documents=documents, predictions=predictions, layer=args.layer, unit=args.unit, bootstrap=resamples, seed=args.seed
     )
-
-
-def _score_quotes(documents, predictions, args: argparse.Namespace, resamples: int):
-    from khabar.scorers.quotes import score_quotes
-
-    return score_quotes(gold=documents, predictions=predictions, unit=args.unit, bootstrap=resamples, seed=args.seed)
-
-
-def _score_events(documents, predictions, args: argparse.Namespace, resamples: int):
-    from khabar.scorers.events import score_events
-
-    return score_events(gold=documents, predictions=predictions, unit=args.unit, bootstrap=resamples, seed=args.seed)
-
-
-TaskScorer = Callable[[Sequence, Mapping, argparse.Namespace, int], Any]
-TASKS: dict[str, TaskScorer] = {"entities": _score_entities, "quotes": _score_quotes, "events": _score_events}
-"""Task name -> ``scorer(documents, predictions, args, resamples) -> Report``."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -96,7 +78,7 @@ def register(subparsers) -> None:
 
 def _common_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gold", type=Path, default=None, help="a built documents.jsonl (default: this checkout's corpus)")
-    p.add_argument("--task", choices=(*TASKS, "all"), default="all", help="which task to score (default: all submitted)")
+    p.add_argument("--task", choices=(*TASK_NAMES, "all"), default="all", help="which task to score (default: all submitted)")
     p.add_argument("--layer", choices=LAYERS, default="flat", help="entities: outermost mentions (flat) or all (nested)")
     p.add_argument("--unit", choices=UNITS, default="auto", help="resampling unit (auto: sentences below 30 documents)")
     p.add_argument("--format", choices=FORMATS, default="table", help="a table (default) or JSON")
@@ -136,25 +118,15 @@ def _tasks(requested: str, predictions: Sequence[Mapping[str, Any]]) -> list[str
     if requested != "all":
         return [requested]
     submitted = [
-        task for task in TASKS if any(getattr(p, task, None) is not None for prediction in predictions for p in prediction.values())
+        task for task in TASK_NAMES if any(getattr(p, task, None) is not None for prediction in predictions for p in prediction.values())
     ]
     if not submitted:
-        raise fmt.InputError(f"no layer of a known task ({', '.join(TASKS)}) in the submission")
+        raise fmt.InputError(f"no layer of a known task ({', '.join(TASK_NAMES)}) in the submission")
     return submitted
 
 
 def _signature(report, data_version: str, data_sha256: str, resamples: int, seed: int, **more: str) -> str:
-    return signature(
-        version=__version__,
-        data_version=data_version,
-        data_sha256=data_sha256,
-        task=report.task,
-        layer=report.options.get("layer"),
-        match=report.metrics[0],
-        resamples=resamples,
-        seed=seed,
-        **more,
-    )
+    return report_signature(report, data_version=data_version, data_sha256=data_sha256, bootstrap=resamples, seed=seed, **more)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -180,7 +152,7 @@ def score_command(args: argparse.Namespace) -> int:
     data_sha256 = fmt.sha256_file(gold_path)
     scored = []
     for task in _tasks(args.task, [predictions]):
-        report = TASKS[task](documents, predictions, args, args.bootstrap)
+        report = _score(task, documents, predictions, args, args.bootstrap)
         scored.append((report, _signature(report, DATA_VERSION, data_sha256, args.bootstrap, args.seed)))
     _emit(scored, args.format)
     return 0
@@ -210,8 +182,8 @@ def compare_command(args: argparse.Namespace) -> int:
     data_sha256 = fmt.sha256_file(gold_path)
     results = []
     for task in _tasks(args.task, [first, second]):
-        report_a = TASKS[task](documents, first, args, 0)
-        report_b = TASKS[task](documents, second, args, 0)
+        report_a = _score(task, documents, first, args, 0)
+        report_b = _score(task, documents, second, args, 0)
         per_key, per_macro = paired_tests(report_a.board, report_b.board, resamples=args.bootstrap, seed=args.seed)
         rows = []
         for metric in report_a.metrics:

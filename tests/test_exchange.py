@@ -319,7 +319,7 @@ def test_ann_text_that_does_not_match_the_txt():
         lines[0] = lines[0].rsplit("\t", 1)[0] + "\tطهران"
         return lines
 
-    assert corrupted(change) == f"x.ann:1: text 'طهران' differs from the document at those offsets ('أميرعبداللهيان')"
+    assert corrupted(change) == "x.ann:1: text 'طهران' differs from the document at those offsets ('أميرعبداللهيان')"
 
 
 def test_ann_attribute_value_outside_the_inventory():
