@@ -11,7 +11,6 @@ from typing import Any, Mapping
 
 import yaml
 
-from khabar.corpus import format as fmt
 
 CARD_METADATA: dict[str, Any] = {
     "pretty_name": "Khabar",
