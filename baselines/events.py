@@ -68,9 +68,20 @@ def triggers() -> PhraseLexicon[str]:
     return PhraseLexicon(forms)
 
 
+ARTICLE = "ال"
+
+
+def trigger_span(tokens: Tokens, start: int, end: int) -> dict:
+    """The trigger as the guidelines define it (docs/guidelines.md, 0 and 4.2): the word without the
+    article ال (اللقاء gives لقاء), which the lexicon's noun forms carry."""
+    if tokens.text.startswith(ARTICLE, start) and end - start > len(ARTICLE) + 2:
+        start += len(ARTICLE)
+    return {"start": start, "end": end}
+
+
 def extract_trivial(tokens: Tokens) -> list[dict]:
     return [
-        {"type": found.value, "trigger": {"start": found.start, "end": found.end}, "arguments": []}
+        {"type": found.value, "trigger": trigger_span(tokens, found.start, found.end), "arguments": []}
         for found in triggers().find_all(tokens)
     ]
 
@@ -99,7 +110,7 @@ def extract_rules(tokens: Tokens, entities: list[dict]) -> list[dict]:
                     arguments.append({"role": role, "start": span[0], "end": span[1]})
                     used.add(span)
                     capacity -= 1
-        events.append({"type": found.value, "trigger": {"start": found.start, "end": found.end}, "arguments": arguments})
+        events.append({"type": found.value, "trigger": trigger_span(tokens, found.start, found.end), "arguments": arguments})
     return events
 
 

@@ -225,6 +225,14 @@ def test_event_trigger_drops_proclitic_and_fills_target():
     assert events == [("Conflict:Attack", "قصفت", (("Target", "مطار المدينة"), ("Time-Within", "الأربعاء")))]
 
 
+def test_event_trigger_leaves_the_article_out():
+    # A hand-written sentence: "the delegation arrived in Cairo after the attack and the meeting".
+    # Guidelines 4.2: the article ال is outside a trigger, so الهجوم gives هجوم and الاجتماع gives اجتماع.
+    text = "وصل الوفد إلى القاهرة بعد الهجوم والاجتماع."
+    triggers = [(e["type"], text[e["trigger"]["start"] : e["trigger"]["end"]]) for e in BASELINES["trivial"].predict(text)["events"]]
+    assert triggers == [("Movement:Transport", "وصل"), ("Conflict:Attack", "هجوم"), ("Contact:Meet", "اجتماع")]
+
+
 def test_event_trivial_has_no_arguments():
     text = SENTENCES[6]
     events = [event_texts(text, e) for e in BASELINES["trivial"].predict(text)["events"]]
