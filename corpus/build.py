@@ -82,22 +82,20 @@ def read_corpus_sources(paths: Iterable[Path] | None = None) -> list[fmt.Documen
 
 def seed_index_problems(documents: Sequence[fmt.Document]) -> list[fmt.Problem]:
     """Each seed listed in ``seeds/index.json`` has one annotation file whose metadata agrees with it."""
-    index_path = fmt.SEEDS_DIR / "index.json"
-    where = fmt.display_path(index_path)
-    entries = {entry["id"]: entry for entry in fmt.read_json_file(index_path)["documents"]}
-    problems = []
+    where = fmt.display_path(fmt.SEED_INDEX)
     by_id = {doc.id: doc for doc in documents}
-    for doc_id, entry in sorted(entries.items()):
+    problems = []
+    for doc_id in sorted(fmt.seed_index()):
         doc = by_id.get(doc_id)
         if doc is None:
             problems.append(fmt.Problem(where, "documents", f"{doc_id} has no annotation file corpus/annotations/{doc_id}.json"))
             continue
-        for key, meta_key in (("file", "source_file"), ("sha256", "sha256"), ("publisher", "publisher"), ("published", "published"), ("language", "language")):
-            if doc.meta.get(meta_key) != entry.get(key):
+        for key, expected in fmt.seed_meta(doc_id).items():
+            if doc.meta.get(key) != expected:
                 problems.append(
-                    fmt.Problem(f"corpus/annotations/{doc_id}.json", f"meta.{meta_key}", f"{doc.meta.get(meta_key)!r} differs from {where} ({entry.get(key)!r})")
+                    fmt.Problem(f"corpus/annotations/{doc_id}.json", f"meta.{key}", f"{doc.meta.get(key)!r} differs from {where} ({expected!r})")
                 )
-    for doc_id in sorted(set(by_id) - set(entries)):
+    for doc_id in sorted(set(by_id) - set(fmt.seed_index())):
         problems.append(fmt.Problem(f"corpus/annotations/{doc_id}.json", "id", f"{doc_id} is not listed in {where}"))
     return problems
 

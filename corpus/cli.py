@@ -84,15 +84,11 @@ def stats_command(args: argparse.Namespace) -> int:
 
 def new_document_command(args: argparse.Namespace) -> int:
     """Start the annotation file of a seed listed in seeds/index.json, with every layer empty."""
-    entries = {e["id"]: e for e in fmt.read_json_file(fmt.SEEDS_DIR / "index.json")["documents"]}
-    entry = entries.get(args.id)
-    if entry is None:
-        raise fmt.InputError(f"seeds/index.json: no document {args.id!r}")
+    meta = fmt.seed_meta(args.id)
     target = fmt.ANNOTATIONS_DIR / f"{args.id}.json"
     if target.exists():
         raise fmt.InputError(f"{fmt.display_path(target)}: already exists; not overwriting it")
-    text = (fmt.ROOT / entry["file"]).read_bytes().decode("utf-8")
-    meta = {"source_file": entry["file"], "sha256": entry["sha256"], "publisher": entry["publisher"], "published": entry["published"], "language": entry["language"]}
+    text = (fmt.ROOT / meta["source_file"]).read_bytes().decode("utf-8")
     fmt.write_annotation(fmt.Document(id=args.id, text=text, meta=meta), target)
     print(f"wrote {fmt.display_path(target)}")
     return 0

@@ -650,17 +650,6 @@ class _BratReader:
         return events
 
 
-def seed_meta(doc_id: str) -> dict[str, Any]:
-    """A document's metadata as ``seeds/index.json`` states it (the source of truth ``khabar build``
-    checks the annotation files against), in the annotation file's key order."""
-    index = fmt.SEEDS_DIR / "index.json"
-    entries = {entry["id"]: entry for entry in fmt.read_json_file(index)["documents"]}
-    entry = entries.get(doc_id)
-    if entry is None:
-        raise fmt.InputError(f"{fmt.display_path(index)}: no document {doc_id!r} (list the article there first)")
-    return {"source_file": entry["file"], "sha256": entry["sha256"], "publisher": entry["publisher"], "published": entry["published"], "language": entry["language"]}
-
-
 def read_brat_dir(directory: Path) -> list[fmt.Document]:
     """Every ``<id>.ann`` (with its ``<id>.txt``) in ``directory`` as a validated gold document; all
     problems of all files are reported together."""
@@ -671,7 +660,7 @@ def read_brat_dir(directory: Path) -> list[fmt.Document]:
     for ann_path in paths:
         try:
             text = _read_text(ann_path.with_suffix(".txt"))
-            meta = seed_meta(ann_path.stem)
+            meta = fmt.seed_meta(ann_path.stem)
             documents.append(document_from_brat(ann_path.stem, text, _read_text(ann_path), meta, fmt.display_path(ann_path)))
         except fmt.InputError as error:
             unreadable |= not isinstance(error, fmt.ValidationFailed)

@@ -568,6 +568,28 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+SEED_INDEX = SEEDS_DIR / "index.json"
+
+
+def seed_index() -> dict[str, dict[str, Any]]:
+    """The entries of ``seeds/index.json`` by document id: what each source article states about itself."""
+    return {entry["id"]: entry for entry in read_json_file(SEED_INDEX)["documents"]}
+
+
+def seed_meta(doc_id: str) -> dict[str, Any]:
+    """A document's ``meta`` as its seed index entry states it, in the annotation file's key order."""
+    entry = seed_index().get(doc_id)
+    if entry is None:
+        raise InputError(f"{display_path(SEED_INDEX)}: no document {doc_id!r} (list the article there first)")
+    return {
+        "source_file": entry["file"],
+        "sha256": entry["sha256"],
+        "publisher": entry["publisher"],
+        "published": entry["published"],
+        "language": entry["language"],
+    }
+
+
 def read_annotation(path: Path, *, seed_check: bool = True) -> Document:
     """Read and fully validate one annotation source file (``corpus/annotations/<id>.json``)."""
     where = display_path(path)
