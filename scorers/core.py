@@ -481,13 +481,17 @@ def paired_tests(
         raise ValueError("paired tests need at least one replicate")
     keys, matrix_a, matrix_b = _aligned(a, b)
     total_a, total_b = matrix_a.sum(axis=0), matrix_b.sum(axis=0)
-    f1_a, f1_b = _f1(total_a), _f1(total_b)
+    f1_a, f1_b = _f1_where_defined(total_a), _f1_where_defined(total_b)
     macro_a, macro_b = _macro(f1_a, keys), _macro(f1_b, keys)
 
     def differences(f1s_a: np.ndarray, f1s_b: np.ndarray) -> np.ndarray:
-        """``(replicates, keys + metrics)``: B minus A, per key then per metric's macro average."""
+        """``(replicates, keys + metrics)``: B minus A, per key then per metric's macro average.
+
+        F1s are NaN where undefined (no gold and no predicted item): a key's difference takes that as 0,
+        as every reported F1 does, and each system's macro average leaves it out, as its report does."""
         macro_of_a, macro_of_b = _macro(f1s_a, keys), _macro(f1s_b, keys)
-        return np.column_stack([f1s_b - f1s_a, *(macro_of_b[m] - macro_of_a[m] for m in macro_a)])
+        per_key = np.nan_to_num(f1s_b) - np.nan_to_num(f1s_a)
+        return np.column_stack([per_key, *(macro_of_b[m] - macro_of_a[m] for m in macro_a)])
 
     observed = differences(f1_a[None], f1_b[None])[0]
 
@@ -501,12 +505,13 @@ def paired_tests(
     for done in range(0, resamples, _CHUNK):
         size = min(_CHUNK, resamples - done)
         shift = (_swap_masks(rng, size, len(a.units)) @ difference).reshape(size, len(keys), 3)
-        shuffled.append(differences(_f1(total_a + shift), _f1(total_b - shift)))
+        shuffled.append(differences(_f1_where_defined(total_a + shift), _f1_where_defined(total_b - shift)))
     p_randomization = _p_values(np.concatenate(shuffled), observed)
 
     def result(i: int, fa: float, fb: float) -> PairedResult:
         return PairedResult(float(fa), float(fb), float(p_bootstrap[i]), float(p_randomization[i]))
 
+    f1_a, f1_b = np.nan_to_num(f1_a), np.nan_to_num(f1_b)
     per_key = {key: result(i, f1_a[i], f1_b[i]) for i, key in enumerate(keys)}
     per_macro = {m: result(len(keys) + j, macro_a[m], macro_b[m]) for j, m in enumerate(macro_a)}
     return per_key, per_macro

@@ -175,3 +175,100 @@ def test_units_are_sentences_below_thirty_documents_and_documents_from_thirty():
     report = score_conll(sentences=many, bootstrap=10)
     assert len(report.board.units) == 30
     assert report.options["unit"] == "document"
+
+
+# --------------------------------------------------------------------------------------------------
+# conlleval.pl, run through perl
+
+# conlleval.pl's counting for IOB tags, restated from its documented behaviour (CoNLL-2000 chunking
+# README): a token starts a chunk when its tag is B, when it is I after O (or after a sentence break),
+# or when it is not O and its type differs from the previous token's; the previous token ends a chunk
+# when its tag was B or I and this one is B or O, or when it was not O and the type changes. A guessed
+# chunk is correct when it starts together with a gold chunk of the same type and both end together,
+# with the types agreeing at every token in between. It prints conlleval.pl's report lines, so that
+# KHABAR_CONLLEVAL=/path/to/conlleval.pl runs the same test against the original script.
+CONLLEVAL_RULES = r"""
+use strict;
+sub starts { my ($pt, $t, $ptype, $type) = @_;
+  return 1 if $t eq 'B' || ($pt eq 'O' && $t eq 'I') || ($t ne 'O' && $ptype ne $type); return 0; }
+sub ends { my ($pt, $t, $ptype, $type) = @_;
+  return 1 if ($pt ne 'O' && ($t eq 'B' || $t eq 'O')) || ($pt ne 'O' && $ptype ne $type); return 0; }
+sub split_tag { my ($tag) = @_; return $tag =~ /^([^-]*)-(.*)$/ ? ($1, $2) : ($tag, ''); }
+my (%gold, %found, %right); my ($gold, $found, $right, $tokens, $open) = (0, 0, 0, 0, 0);
+my ($lg, $lgt, $lp, $lpt) = ('O', '', 'O', '');
+while (my $line = <STDIN>) {
+  chomp $line; my @f = split / /, $line; @f = ('-X-', 'O', 'O') unless @f;
+  my ($g, $gt) = split_tag($f[-2]); my ($p, $pt) = split_tag($f[-1]);
+  $tokens++ if $f[0] ne '-X-';
+  if ($open) {
+    my ($eg, $ep) = (ends($lg, $g, $lgt, $gt), ends($lp, $p, $lpt, $pt));
+    if ($eg && $ep && $lgt eq $lpt) { $open = 0; $right++; $right{$lgt}++; }
+    elsif ($eg != $ep || $gt ne $pt) { $open = 0; }
+  }
+  my ($sg, $sp) = (starts($lg, $g, $lgt, $gt), starts($lp, $p, $lpt, $pt));
+  $open = 1 if $sg && $sp && $gt eq $pt;
+  if ($sg) { $gold++; $gold{$gt}++; }
+  if ($sp) { $found++; $found{$pt}++; }
+  ($lg, $lgt, $lp, $lpt) = ($g, $gt, $p, $pt);
+}
+if ($open) { $right++; $right{$lgt}++; }
+print "processed $tokens tokens with $gold phrases; found: $found phrases; correct: $right.\n";
+print "accuracy: not computed\n";
+my %types = map { $_ => 1 } (keys %gold, keys %found);
+for my $type (sort keys %types) {
+  my ($r, $fd, $gd) = ($right{$type} || 0, $found{$type} || 0, $gold{$type} || 0);
+  my $prec = $fd ? 100 * $r / $fd : 0; my $rec = $gd ? 100 * $r / $gd : 0;
+  my $fb1 = $prec + $rec ? 2 * $prec * $rec / ($prec + $rec) : 0;
+  printf "%17s: precision: %6.2f%%; recall: %6.2f%%; FB1: %6.2f  %d\n", $type, $prec, $rec, $fb1, $fd;
+}
+"""
+
+
+def _conlleval(tmp_path, text):
+    """conlleval.pl's overall (gold, found, correct) and per-type (P, R, F1 in %, found) on a file."""
+    import os
+    import re
+    import shutil
+    import subprocess
+
+    perl = shutil.which("perl")
+    if perl is None:
+        pytest.skip("perl is not installed: cannot run conlleval.pl's rules")
+    script = os.environ.get("KHABAR_CONLLEVAL")
+    if not script:
+        script = tmp_path / "conlleval_rules.pl"
+        script.write_text(CONLLEVAL_RULES, encoding="utf-8")
+    output = subprocess.run([perl, str(script)], input=text, capture_output=True, text=True, check=True).stdout
+    lines = output.splitlines()
+    overall = re.match(r"processed \d+ tokens with (\d+) phrases; found: (\d+) phrases; correct: (\d+)\.", lines[0])
+    per_type = {}
+    for line in lines[2:]:
+        found = re.match(r"\s*(\S+): precision:\s*([\d.]+)%; recall:\s*([\d.]+)%; FB1:\s*([\d.]+)\s+(\d+)", line)
+        per_type[found.group(1)] = (*(float(x) for x in found.group(2, 3, 4)), int(found.group(5)))
+    return tuple(int(x) for x in overall.groups()), per_type
+
+
+@pytest.mark.parametrize("seed", [10, 11, 12])
+def test_conlleval_decoder_equals_conlleval_pl(tmp_path, seed):
+    rng = random.Random(seed)
+    types = [*TYPES, "NORP-X"]  # a hyphen inside a type, which conlleval.pl splits off at the first hyphen
+    lines = []
+    for _ in range(300):
+        for _ in range(rng.randint(1, 12)):
+            roll = rng.random()
+            gold = "O" if roll < 0.45 else ("B-" if roll < 0.75 else "I-") + rng.choice(types)
+            roll = rng.random()
+            predicted = gold if roll < 0.6 else "O" if roll < 0.75 else rng.choice("BI") + "-" + rng.choice(types)
+            lines.append(f"w {gold} {predicted}")
+        lines.append("")
+    text = "\n".join(lines) + "\n"
+    (gold, found, correct), per_type = _conlleval(tmp_path, text)
+
+    report = score_conll(sentences=parse_conll(text.splitlines(), "random"), decoder="conlleval", bootstrap=0)
+    overall = report.counts("strict")
+    assert (overall.gold, overall.predicted, overall.tp) == (gold, found, correct)
+    assert sorted(report.labels("strict")) == sorted(per_type)
+    for label, (precision, recall, f1, predicted) in per_type.items():
+        counts = report.counts("strict", label)
+        assert (round(100 * counts.precision, 2), round(100 * counts.recall, 2)) == (precision, recall)
+        assert (round(100 * counts.f1, 2), counts.predicted) == (f1, predicted)

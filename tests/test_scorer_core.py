@@ -242,6 +242,48 @@ def test_approximate_randomization_approaches_the_exact_permutation_test():
     assert per_key[("m", OVERALL)].p_randomization == pytest.approx(exact, abs=0.03)
 
 
+def _rare_label_board(spurious_unit=None):
+    """40 units of label C (tp 3, fp 1, fn 1 each); label R has one gold item, in unit 0, found. With
+    ``spurious_unit``, that unit also predicts one item of label S, which the gold never has."""
+    rows = {}
+    for unit in range(40):
+        row = {("m", "C"): Counts(tp=3, fp=1, fn=1), ("m", OVERALL): Counts(tp=3, fp=1, fn=1)}
+        if unit == 0:
+            row[("m", "R")] = Counts(tp=1)
+            row[("m", OVERALL)] += Counts(tp=1)
+        if unit == spurious_unit:
+            row[("m", "S")] = Counts(fp=1)
+            row[("m", OVERALL)] += Counts(fp=1)
+        rows[unit] = row
+    return Scoreboard.from_units(rows)
+
+
+def test_identical_systems_are_not_different_on_a_rare_label():
+    # R occurs in one unit of 40, so about (39/40)**40 = 36% of bootstrap replicates draw no R at all and
+    # leave R's F1 undefined on both sides. Identical systems differ by 0 in every replicate where R is
+    # defined, so c = n and p = (n + 1) / (n + 1) = 1 (an undefined replicate used to make the mean
+    # difference NaN, no replicate counted, and p = 1 / 201: "significant" for identical systems).
+    board = _rare_label_board()
+    per_key, macro = paired_tests(board, board, resamples=200, seed=1)
+    for result in [*per_key.values(), *macro.values()]:
+        assert result.delta == 0
+        assert result.p_bootstrap == result.p_randomization == 1.0
+
+
+def test_compare_shows_each_systems_own_macro_average():
+    # A predicts no S, so S is not one of A's labels: A's macro is over C and R, as in A's own report.
+    # C: P = R = 3/4 -> F1 0.75; R: F1 1; A's macro (0.75 + 1) / 2 = 0.875. B adds one spurious S
+    # (F1 0): B's macro (0.75 + 1 + 0) / 3 = 0.58333. (The union of both systems' labels used to give
+    # A the macro 0.58333 too, a number A's own report never shows, and a delta of 0.)
+    a, b = _rare_label_board(), _rare_label_board(spurious_unit=5)
+    assert a.macro_f1("m") == pytest.approx(0.875)
+    assert b.macro_f1("m") == pytest.approx(1.75 / 3)
+    _, macro = paired_tests(a, b, resamples=100)
+    assert macro["m"].f1_a == pytest.approx(a.macro_f1("m"))
+    assert macro["m"].f1_b == pytest.approx(b.macro_f1("m"))
+    assert macro["m"].delta == pytest.approx(1.75 / 3 - 0.875)
+
+
 def test_paired_tests_need_the_same_units():
     with pytest.raises(ValueError):
         paired_tests(_board(random.Random(9), 5, 0.5), _board(random.Random(9), 6, 0.5))
