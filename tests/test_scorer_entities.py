@@ -371,3 +371,30 @@ def test_report_output_is_identical_whatever_the_hash_seed():
     }
     assert len(outputs) == 1
     assert json.loads(outputs.pop().split("\n")[0])["task"] == "entities"
+
+
+def test_the_table_shows_the_numbers_of_the_json_report():
+    # every row of the table, parsed back, against the JSON report: counts, P, R, F1 as percentages with
+    # two decimals, and the interval's half-width (high - low) / 2
+    gold, predicted, texts = _random_corpus(16)
+    report = score_entity_spans(gold=gold, predictions=predicted, texts=texts, layer="nested", bootstrap=100)
+    data = report.to_dict()["metrics"]
+
+    def percent(value):
+        return f"{100 * value:.2f}"
+
+    shown = {}
+    for line in report.table().splitlines()[3:]:
+        cells = line.split()
+        if cells and cells[0] in data:
+            shown[cells[0], cells[1]] = cells[2:]
+    expected = {}
+    for metric, rows in data.items():
+        for label, row in [("overall", rows["overall"]), *rows["per_label"].items()]:
+            low, high = row["f1_interval"]
+            counts = [str(row[name]) for name in ("gold", "predicted", "tp", "fp", "fn", "partial", "incorrect")]
+            scores = [percent(row["precision"]), percent(row["recall"]), percent(row["f1"]), percent((high - low) / 2)]
+            expected[metric, label] = counts + scores
+        low, high = rows["macro"]["f1_interval"]
+        expected[metric, "macro"] = [percent(rows["macro"]["f1"]), percent((high - low) / 2)]
+    assert shown == expected
