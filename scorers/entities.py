@@ -409,7 +409,6 @@ def score_entity_spans(
         metrics=metrics,
         options={"layer": layer, "unit": "sentence" if sentence_starts else "document"},
         intervals=bootstrap_intervals(board, resamples=bootstrap, seed=seed) if bootstrap else None,
-        seed=seed,
         label_order=label_order,
     )
 

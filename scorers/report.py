@@ -24,7 +24,6 @@ class Report:
     metrics: Sequence[str]
     options: Mapping[str, Any] = field(default_factory=dict)
     intervals: Intervals | None = None
-    seed: int | None = None
     label_order: Sequence[str] = ()
     """Labels shown first, in this order (e.g. ``schema/labels.json``'s); others follow sorted."""
 
