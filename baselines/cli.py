@@ -67,8 +67,8 @@ def run_command(args: argparse.Namespace) -> int:
     if args.out is None:
         _write(baseline, source, sys.stdout, progress)
         return 0
-    out = Path(args.out)
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent if str(out.parent) else ".", prefix=f".{out.name}.", delete=False)
+    out = fmt.output_file(Path(args.out), "--out")
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, prefix=f".{out.name}.", delete=False)
     try:
         with handle:
             _write(baseline, source, handle, progress)
@@ -92,49 +92,51 @@ def read_documents(path: Path) -> Iterator[tuple[str, str, int]]:
     """Yield ``(id, text, bytes read so far)`` for each document of a JSON Lines file of ``{id, text}``
     (any other field is ignored, never read as gold) or of a plain text file (one document)."""
     where = fmt.display_path(path)
+    kind = "a text or JSON Lines file"
     if not path.exists():
         hint = " (run `khabar build`)" if path == fmt.DOCUMENTS_FILE else ""
         raise fmt.InputError(f"{where}: no such file{hint}")
     if path.is_dir():
-        raise fmt.InputError(f"{where}: is a directory, not a text or JSON Lines file")
-    try:
-        with open(path, encoding="utf-8") as handle:
-            head = handle.read(4096).lstrip("\ufeff \t\r\n")
-    except UnicodeDecodeError as error:
-        raise fmt.InputError(f"{where}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-    if path.suffix in (".jsonl", ".json") or head.startswith("{"):
-        yield from _json_lines(path, where)
+        raise fmt.InputError(f"{where}: is a directory, not {kind}")
+    if path.suffix in (".jsonl", ".json") or _starts_like_json(path, kind):
+        yield from _json_lines(path, where, kind)
         return
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            text = handle.read()
-    except UnicodeDecodeError as error:
-        raise fmt.InputError(f"{where}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    text = fmt.read_text(path, kind)
+    if not text.strip():
+        raise fmt.InputError(f"{where}: no text to run the baseline on (the file is empty)")
     yield path.stem, text, path.stat().st_size
 
 
-def _json_lines(path: Path, where: str) -> Iterator[tuple[str, str, int]]:
+def _starts_like_json(path: Path, kind: str) -> bool:
+    for _, line in fmt.text_lines(path, kind):
+        if line.strip():
+            return line.lstrip().startswith("{")
+    return False
+
+
+def _json_lines(path: Path, where: str, kind: str) -> Iterator[tuple[str, str, int]]:
     seen: dict[str, int] = {}
     consumed = 0
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            consumed += len(line.encode("utf-8"))
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise fmt.InputError(f"{where}:{number}: not JSON: {error.msg} (column {error.colno})") from None
-            if not isinstance(record, dict):
-                raise fmt.InputError(f"{where}:{number}: expected an object with id and text")
-            for field in ("id", "text"):
-                if not isinstance(record.get(field), str):
-                    raise fmt.InputError(f"{where}:{number}: {field}: missing or not a string")
-            doc_id = record["id"]
-            if doc_id in seen:
-                raise fmt.InputError(f"{where}:{number}: id: duplicate document {doc_id!r} (first on line {seen[doc_id]})")
-            seen[doc_id] = number
-            yield doc_id, record["text"], consumed
+    for number, line in fmt.text_lines(path, kind):
+        consumed += len(line.encode("utf-8"))
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise fmt.InputError(f"{where}:{number}: not JSON: {error.msg} (column {error.colno})") from None
+        if not isinstance(record, dict):
+            raise fmt.InputError(f"{where}:{number}: expected an object with id and text")
+        for field in ("id", "text"):
+            if not isinstance(record.get(field), str):
+                raise fmt.InputError(f"{where}:{number}: {field}: missing or not a string")
+        doc_id = record["id"]
+        if doc_id in seen:
+            raise fmt.InputError(f"{where}:{number}: id: duplicate document {doc_id!r} (first on line {seen[doc_id]})")
+        seen[doc_id] = number
+        yield doc_id, record["text"], consumed
+    if not seen:
+        raise fmt.InputError(f"{where}: no document in the file (expected one {{\"id\", \"text\"}} object per line)")
 
 
 class Progress:

@@ -42,6 +42,11 @@ def validate_command(args: argparse.Namespace) -> int:
     from khabar.corpus.build import read_corpus_sources
 
     if args.paths:
+        unreadable = [path for path in args.paths if not path.is_file()]
+        if unreadable:
+            raise fmt.InputError(
+                [f"{fmt.display_path(path)}: {'is a directory, not a file' if path.is_dir() else 'no such file'}" for path in unreadable]
+            )
         problems, count = [], 0
         for path in args.paths:
             try:
@@ -99,6 +104,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
     from khabar.corpus.build import build
     from khabar.corpus.stats import corpus_stats, stats_markdown
 
+    fmt.output_directory(args.out, "--out")
     for path in build():
         print(f"wrote {path}", file=sys.stderr)
     try:

@@ -659,25 +659,15 @@ def read_brat_dir(directory: Path) -> list[fmt.Document]:
     documents, problems, unreadable = [], [], False
     for ann_path in paths:
         try:
-            text = _read_text(ann_path.with_suffix(".txt"))
+            text = fmt.read_text(ann_path.with_suffix(".txt"), "a brat text file")
             meta = fmt.seed_meta(ann_path.stem)
-            documents.append(document_from_brat(ann_path.stem, text, _read_text(ann_path), meta, fmt.display_path(ann_path)))
+            documents.append(document_from_brat(ann_path.stem, text, fmt.read_text(ann_path, "a brat .ann file"), meta, fmt.display_path(ann_path)))
         except fmt.InputError as error:
             unreadable |= not isinstance(error, fmt.ValidationFailed)
             problems.extend(error.problems)
     if problems:
         raise fmt.InputError(problems) if unreadable else fmt.ValidationFailed(problems)
     return documents
-
-
-def _read_text(path: Path) -> str:
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise fmt.InputError(f"{fmt.display_path(path)}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise fmt.InputError(f"{fmt.display_path(path)}: not UTF-8 text ({error.reason} at byte {error.start})") from None
 
 
 def import_brat(directory: Path, out: Path, *, force: bool = False) -> list[Path]:
@@ -699,13 +689,19 @@ def import_brat(directory: Path, out: Path, *, force: bool = False) -> list[Path
 
 
 def _export_conll_command(args: argparse.Namespace) -> int:
-    for path in export_conll(fmt.load_corpus(args.data), args.out, comments=not args.no_comments):
+    out = fmt.output_directory(args.out, "--out")
+    for path in export_conll(fmt.load_corpus(args.data), out, comments=not args.no_comments):
         print(f"wrote {fmt.display_path(path)}")
     return 0
 
 
 def _export_brat_command(args: argparse.Namespace) -> int:
+    fmt.output_directory(args.out, "--out")
+    if not args.annotations.is_dir():
+        raise fmt.InputError(f"{fmt.display_path(args.annotations)}: no such directory (--annotations)")
     paths = fmt.annotation_paths(args.annotations)
+    if not paths:
+        raise fmt.InputError(f"{fmt.display_path(args.annotations)}: no annotation file (*.json)")
     if args.doc:
         wanted = {args.annotations / f"{doc_id}.json" for doc_id in args.doc}
         missing = sorted(str(fmt.display_path(p)) for p in wanted - set(paths))
@@ -718,7 +714,10 @@ def _export_brat_command(args: argparse.Namespace) -> int:
 
 
 def _import_brat_command(args: argparse.Namespace) -> int:
-    for path in import_brat(args.directory, args.out, force=args.force):
+    if not args.directory.is_dir():
+        problem = "not a directory" if args.directory.exists() else "no such directory"
+        raise fmt.InputError(f"{fmt.display_path(args.directory)}: {problem}")
+    for path in import_brat(args.directory, fmt.output_directory(args.out, "--out"), force=args.force):
         print(f"wrote {fmt.display_path(path)}")
     return 0
 

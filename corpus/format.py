@@ -163,16 +163,27 @@ def _schema_problems(instance: Any, schema_name: str, where: str) -> list[Proble
     return [Problem(where, json_path(error.absolute_path), _short(error)) for error in errors]
 
 
+_ALTERNATIVES = {"span": "a span", "local_id": "an id"}
+"""How a ``oneOf`` error names the schema ``$defs`` a value may be, besides null."""
+
+
 def _short(error: jsonschema.ValidationError) -> str:
     if error.validator == "enum":
-        return f"{error.instance!r} is not one of the allowed values"
+        return f"{_clip_repr(error.instance)} is not one of the allowed values"
     if error.validator == "oneOf":
-        return f"{_clip(error.instance)} is neither a span nor null"
-    return error.message.replace("\n", " ")
+        kinds = [_ALTERNATIVES.get(alt.get("$ref", "").rpartition("/")[2], "a value") for alt in error.validator_value if "$ref" in alt]
+        return f"{_clip(error.instance)} is neither {' nor '.join(kinds)} nor null"
+    # jsonschema quotes the offending value whole: a wrong top-level record would print a whole document.
+    return error.message.replace(repr(error.instance), _clip_repr(error.instance)).replace("\n", " ")
 
 
 def _clip(value: Any, width: int = 60) -> str:
     text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _clip_repr(value: Any, width: int = 60) -> str:
+    text = repr(value)
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
@@ -421,6 +432,15 @@ def check_document(obj: Any, where: str, *, seed_check: bool = True) -> list[Pro
     return _DocumentChecker(obj, where).run(seed_check=seed_check, layout_checked=layout_checked)
 
 
+def _non_integer_offset(span: Mapping[str, Any], path: str) -> tuple[str, str] | None:
+    """The path and message for an offset like ``3.0``: JSON Schema counts a number with a zero fraction
+    as an integer, and Python would then refuse it as a string index, or, worse, compare it equal to 3."""
+    for name in ("start", "end"):
+        if type(span[name]) is not int:
+            return f"{path}.{name}", f"{span[name]!r} is not of type 'integer'"
+    return None
+
+
 class _DocumentChecker:
     def __init__(self, obj: Mapping[str, Any], where: str):
         self.obj = obj
@@ -460,6 +480,10 @@ class _DocumentChecker:
 
     def check_span(self, span: Mapping[str, Any], path: str) -> bool:
         start, end, size = span["start"], span["end"], len(self.text)
+        not_integer = _non_integer_offset(span, path)
+        if not_integer:
+            self.add(*not_integer)
+            return False
         if end > size:
             self.add(f"{path}.end", f"{end} is past the end of the text ({size} characters)")
             return False
@@ -548,15 +572,80 @@ class _DocumentChecker:
 
 
 def read_json_file(path: Path) -> Any:
-    where = display_path(path)
+    text = read_text(path, "a JSON file")
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{where}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{where}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        return json.loads(text[1:] if text.startswith("\ufeff") else text)
     except json.JSONDecodeError as error:
-        raise InputError(f"{where}:{error.lineno}: not JSON: {error.msg} (column {error.colno})") from None
+        raise InputError(f"{display_path(path)}:{error.lineno}: not JSON: {error.msg} (column {error.colno})") from None
+
+
+def read_text(path: Path, kind: str) -> str:
+    """The text of a UTF-8 file, exactly as stored (line ends and a byte order mark kept). A file that
+    is missing, a directory (``kind`` says what was expected) or not UTF-8 is one :class:`InputError`."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise _unreadable(Path(path), error, kind) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _not_utf8(display_path(path), error, data) from None
+
+
+def _unreadable(path: Path, error: OSError, kind: str) -> InputError:
+    """The one-line error for a file that cannot be opened: missing, a directory, not permitted."""
+    where = display_path(path)
+    if isinstance(error, FileNotFoundError):
+        return InputError(f"{where}: no such file")
+    if isinstance(error, IsADirectoryError):
+        return InputError(f"{where}: is a directory, not {kind}")
+    return InputError(f"{where}: cannot be read ({error.strerror or error})")
+
+
+def _not_utf8(where: str, error: UnicodeDecodeError, data: bytes, line: int = 1, offset: int = 0) -> InputError:
+    """Name the line and the byte (counted from the start of the file) where UTF-8 decoding failed."""
+    line += data.count(b"\n", 0, error.start)
+    return InputError(f"{where}:{line}: not UTF-8 text ({error.reason} at byte {offset + error.start})")
+
+
+def text_lines(path: Path, kind: str) -> Iterator[tuple[int, str]]:
+    """Yield ``(line number, line)`` of a UTF-8 text file, a leading byte order mark skipped.
+
+    Lines are decoded one by one so that a byte that is not UTF-8 is reported with its line and its
+    position in the file (a text-mode file would count bytes from the start of its read buffer); a
+    missing file or a directory (``kind`` says what was expected) is one :class:`InputError`.
+    """
+    try:
+        handle = open(path, "rb")
+    except OSError as error:
+        raise _unreadable(Path(path), error, kind) from None
+    where = display_path(path)
+    with handle:
+        offset = 0
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise _not_utf8(where, error, raw, number, offset) from None
+            offset += len(raw)
+            yield number, line[1:] if number == 1 and line.startswith("\ufeff") else line
+
+
+def output_file(path: Path, option: str) -> Path:
+    """``path`` if a file can be written there: its folder exists and it is not itself a folder. Checked
+    before any work is done, so that a typo costs nothing."""
+    if path.is_dir():
+        raise InputError(f"{display_path(path)}: is a directory; {option} names the file to write")
+    if not path.parent.is_dir():
+        raise InputError(f"{display_path(path.parent)}: no such directory ({option} {display_path(path)})")
+    return path
+
+
+def output_directory(path: Path, option: str) -> Path:
+    """``path`` if files can be written into it: a directory, or nothing yet (it will be created)."""
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{display_path(path)}: not a directory ({option} names the directory to write into)")
+    return path
 
 
 def display_path(path: Path) -> str:
@@ -634,32 +723,22 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, Any | Problem]]:
     """Yield ``(line number, object)`` for each non-blank line, or a :class:`Problem` for a line that is
     not JSON, so that callers can list every bad line."""
     where = display_path(path)
-    try:
-        handle = open(path, encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{where}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{where}: is a directory, not a JSON Lines file") from None
-    with handle:
+    for number, line in text_lines(path, "a JSON Lines file"):
+        if not line.strip():
+            continue
         try:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    yield number, json.loads(line)
-                except json.JSONDecodeError as error:
-                    yield number, Problem(f"{where}:{number}", "", f"not JSON: {error.msg} (column {error.colno})")
-        except UnicodeDecodeError as error:
-            raise InputError(f"{where}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+            yield number, json.loads(line)
+        except json.JSONDecodeError as error:
+            yield number, Problem(f"{where}:{number}", "", f"not JSON: {error.msg} (column {error.colno})")
 
 
 def load_corpus(path: Path | None = None) -> list[Document]:
     """The built corpus (``corpus/data/documents.jsonl`` by default), validated, sorted by id."""
     path = Path(path) if path is not None else DOCUMENTS_FILE
-    where = display_path(path)
-    documents, problems, seen = [], [], set()
     if path.is_dir():
         path = path / "documents.jsonl"
+    where = display_path(path)
+    documents, problems, seen = [], [], set()
     if not path.exists():
         raise InputError(f"{where}: no such file (run `khabar build`)")
     for number, obj in iter_jsonl(path):
@@ -675,6 +754,8 @@ def load_corpus(path: Path | None = None) -> list[Document]:
             documents.append(document_from_json(obj))
     if problems:
         raise InputError(problems)
+    if not documents:
+        raise InputError(f"{where}: no document in the file")
     return sorted(documents, key=lambda d: d.id)
 
 
@@ -786,7 +867,10 @@ def check_prediction(obj: Any, text: str | None, where: str) -> list[Problem]:
         if s is None:
             return
         start, end = s["start"], s["end"]
-        if end > size:
+        not_integer = _non_integer_offset(s, path)
+        if not_integer:
+            problems.append(Problem(where, *not_integer))
+        elif end > size:
             problems.append(Problem(where, f"{path}.end", f"{end} is past the end of the text ({size} characters)"))
         elif start >= end:
             problems.append(Problem(where, f"{path}.start", f"{start} is not before end {end}"))
@@ -827,12 +911,12 @@ def read_predictions(path: Path, gold: Mapping[str, Document]) -> dict[str, Pred
         if isinstance(obj, Problem):
             problems.append(obj)
             continue
-        doc_id = obj.get("id") if isinstance(obj, dict) else None
-        where = f"{where_file}:{number}" + (f" ({doc_id})" if isinstance(doc_id, str) else "")
-        document = gold.get(doc_id) if isinstance(doc_id, str) else None
-        if isinstance(doc_id, str) and document is None:
+        doc_id = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) and obj["id"] else None
+        where = f"{where_file}:{number}" + (f" ({doc_id})" if doc_id else "")
+        document = gold.get(doc_id) if doc_id else None
+        if doc_id and document is None:
             problems.append(Problem(where, "id", f"unknown document id {doc_id!r}"))
-        elif isinstance(doc_id, str) and doc_id in first_line:
+        elif doc_id and doc_id in first_line:
             problems.append(Problem(where, "id", f"duplicate document {doc_id!r} (first on line {first_line[doc_id]})"))
             continue
         found = check_prediction(obj, document.text if document else None, where)
@@ -844,6 +928,8 @@ def read_predictions(path: Path, gold: Mapping[str, Document]) -> dict[str, Pred
             break
     if problems:
         raise InputError(problems)
+    if not first_line:
+        raise InputError(f"{where_file}: no prediction in the file (expected one JSON object per line, see docs/format.md)")
     return predictions
 
 

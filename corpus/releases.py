@@ -48,8 +48,31 @@ def version_key(version: str) -> tuple[int, ...]:
         raise fmt.InputError(f"{fmt.display_path(RELEASES_FILE)}: {version!r} is not a version like 1.2.0") from None
 
 
+def _is_hashes(obj: object) -> bool:
+    return isinstance(obj, dict) and all(isinstance(name, str) and isinstance(digest, str) for name, digest in obj.items())
+
+
 def read_releases(path: Path = RELEASES_FILE) -> dict[str, Hashes]:
-    return fmt.read_json_file(Path(path)) if Path(path).exists() else {}
+    if not Path(path).exists():
+        return {}
+    releases = fmt.read_json_file(Path(path))
+    if not isinstance(releases, dict) or not all(_is_hashes(hashes) for hashes in releases.values()):
+        raise fmt.InputError(f"{fmt.display_path(path)}: expected an object of data version -> {{file name: sha256}}")
+    return releases
+
+
+def read_manifest(path: Path = MANIFEST_FILE) -> tuple[str, Hashes]:
+    """The data version and file hashes of a build manifest, checked to have the shape `khabar build` writes."""
+    manifest = fmt.read_json_file(Path(path))
+    shaped = (
+        isinstance(manifest, dict)
+        and isinstance(manifest.get("data_version"), str)
+        and isinstance(manifest.get("files"), dict)
+        and all(isinstance(entry, dict) and isinstance(entry.get("sha256"), str) for entry in manifest["files"].values())
+    )
+    if not shaped:
+        raise fmt.InputError(f"{fmt.display_path(path)}: not a build manifest (data_version, files with their sha256); run `khabar build`")
+    return manifest_hashes(manifest)
 
 
 def dumps_releases(releases: Mapping[str, Hashes]) -> str:
@@ -63,7 +86,7 @@ def record_release(manifest_path: Path = MANIFEST_FILE, releases_path: Path = RE
     Recording the same hashes again changes nothing. Recording different hashes for a version already
     recorded is refused: a released version is never rewritten, the data version must be bumped.
     """
-    version, hashes = manifest_hashes(fmt.read_json_file(Path(manifest_path)))
+    version, hashes = read_manifest(manifest_path)
     releases = read_releases(releases_path)
     if version in releases:
         changed = drift(releases[version], hashes)

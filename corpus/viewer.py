@@ -501,11 +501,15 @@ def render_page(
 
 
 def view_command(args: argparse.Namespace) -> int:
-    corpus = fmt.load_corpus(args.data)
+    data = args.data if args.data is not None else fmt.DOCUMENTS_FILE
+    for given in (args.pred, data):
+        if given is not None and args.out.resolve() == given.resolve():
+            raise fmt.InputError(f"{fmt.display_path(args.out)}: --out would overwrite an input")
+    fmt.output_file(args.out, "--out")
+    corpus = fmt.load_corpus(data)
     documents = corpus if args.doc is None else [doc for doc in corpus if doc.id == args.doc]
     if not documents:
-        where = fmt.display_path(args.data if args.data is not None else fmt.DOCUMENTS_FILE)
-        raise fmt.InputError(f"{where}: no document {args.doc!r}")
+        raise fmt.InputError(f"{fmt.display_path(data)}: no document {args.doc!r}")
     predictions = None if args.pred is None else fmt.read_predictions(args.pred, {doc.id: doc for doc in corpus})
     page = render_page(documents, predictions, system=None if args.pred is None else args.pred.name)
     try:

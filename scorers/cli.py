@@ -114,15 +114,23 @@ def _load_predictions(path: Path, gold: Mapping[str, Any], strict: bool) -> dict
     return predictions
 
 
-def _tasks(requested: str, predictions: Sequence[Mapping[str, Any]]) -> list[str]:
+def _tasks(requested: str, submissions: Mapping[Path, Mapping[str, Any]]) -> list[str]:
+    """The tasks to score: the one requested, which every submission must have a layer for (a layer no
+    document has was not submitted, and scoring it would print a silent zero), or, for ``all``, every
+    task some submission has a layer for."""
+    submitted = {
+        path: {task for task in TASK_NAMES if any(getattr(p, task) is not None for p in predictions.values())}
+        for path, predictions in submissions.items()
+    }
     if requested != "all":
+        for path, tasks in submitted.items():
+            if requested not in tasks:
+                raise fmt.InputError(f"{fmt.display_path(path)}: {requested}: no document has this layer, so --task {requested} has nothing to score")
         return [requested]
-    submitted = [
-        task for task in TASK_NAMES if any(getattr(p, task, None) is not None for prediction in predictions for p in prediction.values())
-    ]
-    if not submitted:
+    found = [task for task in TASK_NAMES if any(task in tasks for tasks in submitted.values())]
+    if not found:
         raise fmt.InputError(f"no layer of a known task ({', '.join(TASK_NAMES)}) in the submission")
-    return submitted
+    return found
 
 
 def _signature(report, data_version: str, data_sha256: str, resamples: int, seed: int, **more: str) -> str:
@@ -151,7 +159,7 @@ def score_command(args: argparse.Namespace) -> int:
     predictions = _load_predictions(args.predictions, gold, args.strict)
     data_sha256 = fmt.sha256_file(gold_path)
     scored = []
-    for task in _tasks(args.task, [predictions]):
+    for task in _tasks(args.task, {args.predictions: predictions}):
         report = _score(task, documents, predictions, args, args.bootstrap)
         scored.append((report, _signature(report, DATA_VERSION, data_sha256, args.bootstrap, args.seed)))
     _emit(scored, args.format)
@@ -181,7 +189,7 @@ def compare_command(args: argparse.Namespace) -> int:
     second = _load_predictions(args.b, gold, args.strict)
     data_sha256 = fmt.sha256_file(gold_path)
     results = []
-    for task in _tasks(args.task, [first, second]):
+    for task in _tasks(args.task, {args.a: first, args.b: second}):
         report_a = _score(task, documents, first, args, 0)
         report_b = _score(task, documents, second, args, 0)
         per_key, per_macro = paired_tests(report_a.board, report_b.board, resamples=args.bootstrap, seed=args.seed)

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from khabar.corpus.format import InputError, Problem, display_path
+from khabar.corpus.format import InputError, Problem, display_path, text_lines
 from khabar.scorers.core import DEFAULT_RESAMPLES, DEFAULT_SEED, choose_unit
 from khabar.scorers.entities import Entity, score_entity_spans
 from khabar.scorers.report import Report
@@ -57,6 +57,7 @@ def parse_conll(lines: Iterable[str], where: str) -> list[Sentence]:
     problems: list[Problem] = []
     rows: list[list[str]] = []
     columns = None
+    columns_line = 0
     document = 0
     first_line = 0
 
@@ -77,14 +78,16 @@ def parse_conll(lines: Iterable[str], where: str) -> list[Sentence]:
             document += 1 if sentences else 0
             continue
         if columns is None:
-            columns = len(fields)
+            columns, columns_line = len(fields), number
             if columns < 3 or columns % 2 == 0:
                 raise InputError(
                     f"{where}:{number}: {columns} columns; expected a token, then as many predicted tag "
-                    "columns as gold ones (3 for a flat file)"
+                    f"columns as gold ones (3 for a flat file){_comment_hint(fields)}"
                 )
         if len(fields) != columns:
-            problems.append(Problem(f"{where}:{number}", "", f"{len(fields)} columns, expected {columns} like line 1"))
+            problems.append(
+                Problem(f"{where}:{number}", "", f"{len(fields)} columns, expected {columns} like line {columns_line}{_comment_hint(fields)}")
+            )
             continue
         for column, tag in enumerate(fields[1:], 2):
             if not _TAG.fullmatch(tag):
@@ -95,19 +98,19 @@ def parse_conll(lines: Iterable[str], where: str) -> list[Sentence]:
     close()
     if problems:
         raise InputError(problems)
+    if not sentences:
+        raise InputError(f"{where}: no token line (expected a token and its gold and predicted tags on each line)")
     return sentences
+
+
+def _comment_hint(fields: Sequence[str]) -> str:
+    """A line like ``# sent_id = 3`` is a comment only to readers that skip them; this one does not."""
+    return "; comment lines are not read (khabar export conll --no-comments writes none)" if fields[0] == "#" else ""
 
 
 def read_conll(path: Path) -> list[Sentence]:
     """The sentences of a CoNLL file (UTF-8), validated (see :func:`parse_conll`)."""
-    where = display_path(Path(path))
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return parse_conll(handle, where)
-    except FileNotFoundError:
-        raise InputError(f"{where}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{where}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    return parse_conll((line for _, line in text_lines(Path(path), "a CoNLL file")), display_path(Path(path)))
 
 
 def chunks(tags: Sequence[str], decoder: str = "strict") -> list[Entity]:
