@@ -38,13 +38,12 @@ from khabar.scorers.core import (
     Key,
     Tally,
     UnitId,
-    bootstrap as bootstrap_intervals,
     greedy_match,
     overlapping_pairs,
 )
 from khabar.scorers.report import Report
 from khabar.corpus.format import labels, ner_mentions
-from khabar.scorers.units import Units, resolve_unit
+from khabar.scorers.units import Units, sentence_starts_of
 
 Entity = tuple[int, int, str]
 
@@ -403,12 +402,13 @@ def score_entity_spans(
             metrics,
         )
     board = tally.scoreboard()
-    return Report(
+    return Report.with_intervals(
         task="entities",
         board=board,
         metrics=metrics,
         options={"layer": layer, "unit": "sentence" if sentence_starts else "document"},
-        intervals=bootstrap_intervals(board, resamples=bootstrap, seed=seed) if bootstrap else None,
+        resamples=bootstrap,
+        seed=seed,
         label_order=label_order,
     )
 
@@ -430,12 +430,11 @@ def score_entities(
     while the corpus has fewer than 30 documents).
     """
     documents = list(gold)
-    by_sentence = resolve_unit(unit, len(documents)) == "sentence"
     return score_entity_spans(
         gold={doc.id: [(m.start, m.end, m.type) for m in ner_mentions(doc)] for doc in documents},
         predictions={doc.id: _predicted_entities(predictions.get(doc.id)) for doc in documents},
         texts={doc.id: doc.text for doc in documents},
-        sentence_starts={doc.id: [s.start for s in doc.sentences] for doc in documents} if by_sentence else None,
+        sentence_starts=sentence_starts_of(documents, unit),
         layer=layer,
         bootstrap=bootstrap,
         seed=seed,

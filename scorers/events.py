@@ -36,10 +36,10 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from khabar.corpus.format import labels
-from khabar.scorers.core import DEFAULT_RESAMPLES, DEFAULT_SEED, OVERALL, Key, Tally, UnitId, bootstrap as bootstrap_intervals
+from khabar.scorers.core import DEFAULT_RESAMPLES, DEFAULT_SEED, OVERALL, Key, Tally, UnitId
 from khabar.scorers.keys import count_once, first_units, record_keys
 from khabar.scorers.report import Report
-from khabar.scorers.units import Units, resolve_unit
+from khabar.scorers.units import Units, sentence_starts_of
 
 Span = tuple[int, int]
 
@@ -248,12 +248,13 @@ def score_event_spans(
             time_set,
         )
     board = tally.scoreboard()
-    return Report(
+    return Report.with_intervals(
         task="events",
         board=board,
         metrics=METRICS,
         options={"unit": "sentence" if sentence_starts else "document"},
-        intervals=bootstrap_intervals(board, resamples=bootstrap, seed=seed) if bootstrap else None,
+        resamples=bootstrap,
+        seed=seed,
         label_order=label_order,
     )
 
@@ -299,12 +300,11 @@ def score_events(
     scored as predicting none). ``unit`` is ``"sentence"``, ``"document"`` or ``"auto"``.
     """
     documents = list(gold)
-    by_sentence = resolve_unit(unit, len(documents)) == "sentence"
     return score_event_spans(
         gold={doc.id: gold_events(doc) for doc in documents},
         predictions={doc.id: system_events(predictions.get(doc.id)) for doc in documents},
         mention_entities={doc.id: {(m.start, m.end): m.entity for m in doc.entities} for doc in documents},
-        sentence_starts={doc.id: [s.start for s in doc.sentences] for doc in documents} if by_sentence else None,
+        sentence_starts=sentence_starts_of(documents, unit),
         bootstrap=bootstrap,
         seed=seed,
         label_order=labels()["event_types"],

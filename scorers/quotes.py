@@ -37,13 +37,12 @@ from khabar.scorers.core import (
     Key,
     Tally,
     UnitId,
-    bootstrap as bootstrap_intervals,
     greedy_match,
     overlapping_pairs,
 )
 from khabar.scorers.keys import count_once, first_units, record_keys
 from khabar.scorers.report import Report
-from khabar.scorers.units import Units, resolve_unit
+from khabar.scorers.units import Units, sentence_starts_of
 
 Span = tuple[int, int]
 
@@ -254,12 +253,13 @@ def score_quote_spans(
             tally.add_unit(unit)
         record_document(tally, gold[doc_id], predictions.get(doc_id, ()), tokens[doc_id], units)
     board = tally.scoreboard()
-    return Report(
+    return Report.with_intervals(
         task="quotes",
         board=board,
         metrics=METRICS,
         options={"unit": "sentence" if sentence_starts else "document"},
-        intervals=bootstrap_intervals(board, resamples=bootstrap, seed=seed) if bootstrap else None,
+        resamples=bootstrap,
+        seed=seed,
         label_order=label_order,
     )
 
@@ -306,12 +306,11 @@ def score_quotes(
     scored as predicting none). ``unit`` is ``"sentence"``, ``"document"`` or ``"auto"``.
     """
     documents = list(gold)
-    by_sentence = resolve_unit(unit, len(documents)) == "sentence"
     return score_quote_spans(
         gold={doc.id: gold_quotes(doc) for doc in documents},
         predictions={doc.id: system_quotes(predictions.get(doc.id)) for doc in documents},
         tokens={doc.id: document_tokens(doc) for doc in documents},
-        sentence_starts={doc.id: [s.start for s in doc.sentences] for doc in documents} if by_sentence else None,
+        sentence_starts=sentence_starts_of(documents, unit),
         bootstrap=bootstrap,
         seed=seed,
         label_order=labels()["quote_types"],

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from khabar.scorers.core import CONFIDENCE, OVERALL, Counts, Interval, Intervals, Scoreboard
+from khabar.scorers.core import CONFIDENCE, OVERALL, Counts, Interval, Intervals, Scoreboard, bootstrap
 
 COLUMNS = ("gold", "pred", "TP", "FP", "FN", "PAR", "INC", "P", "R", "F1", "±95%")
 
@@ -26,6 +26,22 @@ class Report:
     intervals: Intervals | None = None
     label_order: Sequence[str] = ()
     """Labels shown first, in this order (e.g. ``schema/labels.json``'s); others follow sorted."""
+
+    @classmethod
+    def with_intervals(
+        cls,
+        *,
+        task: str,
+        board: Scoreboard,
+        metrics: Sequence[str],
+        options: Mapping[str, Any],
+        resamples: int,
+        seed: int,
+        label_order: Sequence[str] = (),
+    ) -> Report:
+        """A report whose F1 intervals are bootstrapped from its own board (none when ``resamples`` is 0)."""
+        intervals = bootstrap(board, resamples=resamples, seed=seed) if resamples else None
+        return cls(task=task, board=board, metrics=metrics, options=options, intervals=intervals, label_order=label_order)
 
     def counts(self, metric: str, label: str = OVERALL) -> Counts:
         return self.board.total(metric, label)

@@ -57,3 +57,12 @@ def document_units(documents: Iterable, unit: str) -> dict[str, Units]:
         doc.id: Units.of(doc.id, [s.start for s in doc.sentences] if kind == "sentence" else None)
         for doc in documents
     }
+
+
+def sentence_starts_of(documents: Iterable, unit: str) -> dict[str, list[int]] | None:
+    """Each document's sentence start offsets when sentences are the units (``unit`` resolved for the
+    corpus size), or ``None`` when documents are."""
+    documents = list(documents)
+    if resolve_unit(unit, len(documents)) != "sentence":
+        return None
+    return {doc.id: [s.start for s in doc.sentences] for doc in documents}
