@@ -133,6 +133,21 @@ def _tasks(requested: str, submissions: Mapping[Path, Mapping[str, Any]]) -> lis
     return found
 
 
+def _warn_of_partial_layers(tasks: Sequence[str], submissions: Mapping[Path, Mapping[str, Any]]) -> None:
+    """Name the documents of a submission that lack a layer other documents have: they are scored as
+    predicting nothing for that task, which is right for a system that found nothing but may also be a
+    submission that lost part of its output."""
+    for path, predictions in submissions.items():
+        for task in tasks:
+            lacking = sorted(doc_id for doc_id, p in predictions.items() if getattr(p, task) is None)
+            if lacking and len(lacking) < len(predictions):
+                print(
+                    f"warning: {fmt.display_path(path)}: {task}: {len(lacking)} document(s) without this layer: "
+                    f"{', '.join(lacking)} (scored as predicting nothing)",
+                    file=sys.stderr,
+                )
+
+
 def _signature(report, data_version: str, data_sha256: str, resamples: int, seed: int, **more: str) -> str:
     return report_signature(report, data_version=data_version, data_sha256=data_sha256, bootstrap=resamples, seed=seed, **more)
 
@@ -159,7 +174,9 @@ def score_command(args: argparse.Namespace) -> int:
     predictions = _load_predictions(args.predictions, gold, args.strict)
     data_sha256 = fmt.sha256_file(gold_path)
     scored = []
-    for task in _tasks(args.task, {args.predictions: predictions}):
+    tasks = _tasks(args.task, {args.predictions: predictions})
+    _warn_of_partial_layers(tasks, {args.predictions: predictions})
+    for task in tasks:
         report = _score(task, documents, predictions, args, args.bootstrap)
         scored.append((report, _signature(report, DATA_VERSION, data_sha256, args.bootstrap, args.seed)))
     _emit(scored, args.format)
@@ -189,7 +206,9 @@ def compare_command(args: argparse.Namespace) -> int:
     second = _load_predictions(args.b, gold, args.strict)
     data_sha256 = fmt.sha256_file(gold_path)
     results = []
-    for task in _tasks(args.task, {args.a: first, args.b: second}):
+    tasks = _tasks(args.task, {args.a: first, args.b: second})
+    _warn_of_partial_layers(tasks, {args.a: first, args.b: second})
+    for task in tasks:
         report_a = _score(task, documents, first, args, 0)
         report_b = _score(task, documents, second, args, 0)
         per_key, per_macro = paired_tests(report_a.board, report_b.board, resamples=args.bootstrap, seed=args.seed)

@@ -139,3 +139,17 @@ def test_compare_reports_differences_with_p_values(files):
     assert 0 < strict["p_bootstrap"] <= 1 and 0 < strict["p_randomization"] <= 1
     same = run_khabar("compare", str(files["noisy"]), str(files["noisy"]), "--gold", str(files["gold"]), "--task", "entities", "--format", "json")
     assert all(row["p_randomization"] == 1.0 and row["delta"] == 0 for row in json.loads(same.stdout)["rows"])
+
+
+def test_a_document_without_a_layer_others_have_is_named_in_a_warning(files, tmp_path):
+    second = tmp_path / "two.jsonl"
+    doc2 = json.loads(files["gold"].read_text(encoding="utf-8"))
+    doc2["id"] = "doc2"
+    second.write_text(files["gold"].read_text(encoding="utf-8") + json.dumps(doc2, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial = tmp_path / "partial.jsonl"
+    partial.write_text(files["perfect"].read_text(encoding="utf-8") + json.dumps({"id": "doc2"}) + "\n", encoding="utf-8")
+    # doc2 has no entities layer while doc1 has one: scored as predicting none (recall 5/10), with a warning
+    result = run_khabar("score", str(partial), "--gold", str(second), "--bootstrap", "0", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"warning: {partial}: entities: 1 document(s) without this layer: doc2 (scored as predicting nothing)\n"
+    assert json.loads(result.stdout)["metrics"]["strict"]["overall"]["recall"] == 0.5
