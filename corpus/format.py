@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import operator
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -199,6 +200,9 @@ class Span(NamedTuple):
     end: int
 
 
+_make_span = functools.partial(tuple.__new__, Span)
+
+
 @dataclass(frozen=True)
 class Mention:
     id: str
@@ -297,8 +301,8 @@ def document_from_json(obj: Mapping[str, Any]) -> Document:
         id=obj["id"],
         text=obj["text"],
         meta=dict(obj["meta"]),
-        sentences=tuple(Span(s["start"], s["end"]) for s in obj.get("sentences", ())),
-        tokens=tuple(Span(t["start"], t["end"]) for t in obj.get("tokens", ())),
+        sentences=_spans_of(obj.get("sentences", [])),
+        tokens=_spans_of(obj.get("tokens", [])),
         entities=tuple(Mention(**m) for m in obj["entities"]),
         clusters=tuple(Cluster(**c) for c in obj["clusters"]),
         quotes=tuple(
@@ -401,23 +405,37 @@ def _compact(obj: Any) -> str:
 LAYOUT = ("sentences", "tokens")
 
 
+_START_END = operator.itemgetter("start", "end")
+
+
+def _spans_of(objects: list) -> tuple[Span, ...]:
+    """``{"start", "end"}`` objects as spans, built without a Python-level call per span."""
+    return tuple(map(_make_span, map(_START_END, objects)))
+
+
 def _layout_is_well_formed(obj: Any) -> bool:
-    """Whether the derived layout arrays hold only well-formed spans inside the text: one tight pass over
-    what is a million spans in a large corpus, where per-span schema validation would dominate loading.
-    Anything it rejects goes through the schema and the checker, which explain it."""
+    """Whether the derived layout arrays hold only well-formed spans inside the text. A large corpus has
+    a million of them, and per-span schema validation would dominate loading, so they are checked with
+    whole-array operations instead. Anything this rejects goes through the schema and the checker, which
+    explain it."""
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         return False
-    size = len(obj["text"])
     for name in LAYOUT:
         spans = obj.get(name, [])
         if type(spans) is not list:
             return False
-        for span in spans:
-            if type(span) is not dict or len(span) != 2:
-                return False
-            start, end = span.get("start"), span.get("end")
-            if type(start) is not int or type(end) is not int or not 0 <= start < end <= size:
-                return False
+        if not spans:
+            continue
+        if set(map(type, spans)) != {dict} or set(map(len, spans)) != {2}:
+            return False
+        try:
+            starts, ends = zip(*map(_START_END, spans))
+        except KeyError:
+            return False
+        if set(map(type, starts)) != {int} or set(map(type, ends)) != {int}:
+            return False
+        if min(starts) < 0 or max(ends) > len(obj["text"]) or not all(map(operator.lt, starts, ends)):
+            return False
     return True
 
 

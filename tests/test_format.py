@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
+
+import pytest
 
 from khabar.corpus import format as fmt
 
@@ -61,3 +64,19 @@ def test_labels_come_from_the_schema_folder():
     assert inventory["event_roles"]["Contact:Meet"][:2] == ("Entity", "Place")
     assert "Place" not in inventory["event_roles"]["Movement:Transport"]
     assert all(role in roles for roles in inventory["event_roles"].values() for role in inventory["time_roles"])
+
+
+def test_a_bad_token_span_in_a_built_file_is_named(tmp_path):
+    # The layout arrays are checked in bulk for speed; a bad one must still get its own line.
+    line = fmt.DOCUMENTS_FILE.read_text(encoding="utf-8").splitlines()[0]
+    doc = json.loads(line)
+    doc["tokens"][3] = {"start": doc["tokens"][3]["end"], "end": doc["tokens"][3]["start"]}
+    doc["sentences"][1]["end"] = len(doc["text"]) + 1
+    path = tmp_path / "documents.jsonl"
+    path.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(fmt.InputError) as error:
+        fmt.load_corpus(path)
+    lines = str(error.value).splitlines()
+    token, sentence = doc["tokens"][3], doc["sentences"][1]
+    assert f"{path}:1: sentences[1].end: {sentence['end']} is past the end of the text ({len(doc['text'])} characters)" in lines
+    assert f"{path}:1: tokens[3].start: {token['start']} is not before end {token['end']}" in lines
