@@ -18,7 +18,7 @@ CARD_METADATA: dict[str, Any] = {
     "license": "other",
     "license_name": "khabar-mixed",
     "license_link": "LICENSE",
-    "task_categories": ["token-classification", "text-classification"],
+    "task_categories": ["token-classification"],
     "task_ids": ["named-entity-recognition"],
     "tags": ["arabic", "news", "named-entity-recognition", "nested-ner", "quotation-attribution", "event-extraction", "ace2005", "wojood"],
     "size_categories": ["n<1K"],
