@@ -105,13 +105,12 @@ def seed_index_problems(documents: Sequence[fmt.Document]) -> list[fmt.Problem]:
 
 
 def outermost(mentions: Iterable[fmt.Mention]) -> list[fmt.Mention]:
-    """The mentions that no other mention contains: the flat layer."""
-    ordered = sorted(mentions, key=lambda m: (m.start, -m.end))
-    flat: list[fmt.Mention] = []
-    for mention in ordered:
-        if not flat or mention.start >= flat[-1].end:
-            flat.append(mention)
-    return flat
+    """The mentions that no other mention contains: the flat layer, by the scorer's own definition, so
+    that the IOB2 view encodes exactly what flat scoring scores."""
+    from khabar.scorers.entities import outermost as outermost_spans
+
+    by_span = {(m.start, m.end, m.type): m for m in mentions}
+    return [by_span[span] for span in outermost_spans(by_span)]
 
 
 def _span_json(doc: fmt.Document, span: fmt.Span | None) -> dict | None:
