@@ -156,6 +156,7 @@ def _signature(report, data_version: str, data_sha256: str, resamples: int, seed
 # score
 
 
+@fmt.collector_paused()  # the inputs are read once, scored, and live until the command exits
 def score_command(args: argparse.Namespace) -> int:
     if (args.predictions is None) == (args.conll is None):
         raise fmt.InputError("score: give either a prediction file or --conll FILE")
@@ -195,6 +196,7 @@ def _emit(scored: Sequence[tuple[Any, str]], output: str) -> None:
 # compare
 
 
+@fmt.collector_paused()
 def compare_command(args: argparse.Namespace) -> int:
     from khabar.scorers.core import paired_tests
 

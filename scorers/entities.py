@@ -23,9 +23,10 @@ not sum to the overall row for schemas that ignore the type.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
+
+import numpy as np
 
 from khabar.scorers.core import (
     CORRECT,
@@ -39,6 +40,7 @@ from khabar.scorers.core import (
     Tally,
     UnitId,
     greedy_match,
+    overlapping_index_pairs,
     overlapping_pairs,
 )
 from khabar.scorers.report import Report
@@ -173,8 +175,7 @@ def _overlapping(predicted: Sequence[Entity], gold: Sequence[Entity]) -> list[tu
     return [
         (p, g)
         for p, g in overlapping_pairs(predicted, gold)
-        if 100 * (min(predicted[p][1], gold[g][1]) - max(predicted[p][0], gold[g][0]))
-        >= MIN_OVERLAP_PERCENT * (gold[g][1] - gold[g][0])
+        if _overlaps_enough(predicted[p][0], predicted[p][1], gold[g][0], gold[g][1])
     ]
 
 
@@ -209,15 +210,21 @@ def match(
 # --------------------------------------------------------------------------------------------------
 # Tallying
 #
-# A document's outcomes are recorded as events, one per entity or pair, that each metric then reads:
+# The whole corpus is tallied at once, over arrays. Each side's entities are laid on one line, document
+# d's offsets shifted by d * stride so that no two documents meet, and every outcome is recorded as an
+# event that each metric then reads:
 #   ("pair", same_span, same_type, clitic, gold_type, predicted_type)  an overlapping pair, matched
 #   ("spurious", type) / ("missed", type)                             an unmatched prediction / gold
 #   ("count", key, field)                                             one count, when ranks compete
 # An overlapping pair whose two entities overlap nothing else is matched under every metric, so it is
 # recorded once for all metrics; entities that overlap two or more of the other side are contested, and
-# each metric matches those on its own.
+# each metric matches those on its own. Entities of different documents never overlap, so one greedy
+# matching over the corpus's contested pairs equals one per document.
 
 _FIELD = {CORRECT: "tp", PARTIAL: "partial", INCORRECT: "incorrect"}
+_PAIR_FLAGS = 8
+"""Distinct (same_span, same_type, clitic) combinations of a pair event."""
+_LONGEST_CLITIC = max(map(len, CLITICS))
 
 
 def _effects(metrics: Sequence[str]) -> Callable[[tuple], list[tuple[Key, str]]]:
@@ -245,74 +252,233 @@ def _effects(metrics: Sequence[str]) -> Callable[[tuple], list[tuple[Key, str]]]
     return expand
 
 
-def _pair_event(predicted: Entity, gold: Entity, text: str | None) -> tuple:
-    return (
-        "pair",
-        predicted[0] == gold[0] and predicted[1] == gold[1],
-        predicted[2] == gold[2],
-        text is not None and differs_by_clitic(text, predicted, gold),
-        gold[2],
-        predicted[2],
+class _Side(NamedTuple):
+    """One side's entities over the whole corpus, canonical (de-duplicated, in the layer, sorted by start,
+    end and type as :func:`layer_of` sorts a document's), as parallel arrays with corpus-wide offsets."""
+
+    document: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    type: np.ndarray
+    """Index into the corpus's sorted type names."""
+
+    def select(self, mask: np.ndarray) -> _Side:
+        return _Side(*(column[mask] for column in self))
+
+
+class _Corpus(NamedTuple):
+    """Where the documents lie on the corpus-wide line, and the names behind the arrays' indices."""
+
+    ids: list[str]
+    stride: int
+    types: list[str]
+    texts: list[str] | None
+    unit_ids: list[UnitId]
+    unit_starts: np.ndarray
+    """Corpus-wide start offset of each unit, sorted."""
+    first_unit: np.ndarray
+    """Per document, the index of its first unit."""
+
+    def entity(self, side: _Side, i: int) -> Entity:
+        """Entity ``i`` of ``side`` in its document's own offsets."""
+        base = int(side.document[i]) * self.stride
+        return int(side.start[i]) - base, int(side.end[i]) - base, self.types[side.type[i]]
+
+    def units_of(self, side: _Side) -> np.ndarray:
+        """The unit of each entity of ``side``: the one containing its start."""
+        found = np.searchsorted(self.unit_starts, side.start, side="right") - 1
+        return np.maximum(found, self.first_unit[side.document])
+
+
+def _flatten(spans_by_document: Sequence[Sequence[Entity]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Document index, start, end and type name of every entity, in input order."""
+    sizes = [len(spans) for spans in spans_by_document]
+    values = [value for spans in spans_by_document for entity in spans for value in entity]
+    if len(values) != 3 * sum(sizes):
+        raise ValueError("every entity must be a (start, end, type) tuple")
+    document = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    return document, np.array(values[0::3], dtype=np.int64), np.array(values[1::3], dtype=np.int64), values[2::3]
+
+
+def _canonical(document, start, end, type_index, stride: int, layer: str) -> _Side:
+    """Entities laid on the corpus-wide line, de-duplicated, sorted and cut to ``layer``."""
+    if layer not in LAYERS:
+        raise ValueError(f"layer must be one of {', '.join(LAYERS)}, not {layer!r}")
+    start, end = start + document * stride, end + document * stride
+    order = np.lexsort((type_index, end, start))
+    side = _Side(document[order], start[order], end[order], type_index[order])
+    distinct = np.ones(len(order), dtype=bool)
+    distinct[1:] = (np.diff(side.start) != 0) | (np.diff(side.end) != 0) | (np.diff(side.type) != 0)
+    side = side.select(distinct)
+    return side.select(_outermost(side.start, side.end)) if layer == "flat" else side
+
+
+def _outermost(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Which spans lie inside no other, larger, span (:func:`outermost`, over the corpus-wide line)."""
+    order = np.lexsort((-end, start))
+    start, end = start[order], end[order]
+    reach_before = np.concatenate(([np.iinfo(np.int64).min], np.maximum.accumulate(end)[:-1]))
+    new_extent = np.ones(len(order), dtype=bool)
+    new_extent[1:] = (np.diff(start) != 0) | (np.diff(end) != 0)
+    first_of_extent = np.maximum.accumulate(np.where(new_extent, np.arange(len(order)), 0))
+    keep = np.empty(len(order), dtype=bool)
+    keep[order] = end > reach_before[first_of_extent]
+    return keep
+
+
+def _lay_out(
+    gold: Mapping[str, Iterable[Entity]],
+    predictions: Mapping[str, Iterable[Entity]],
+    texts: Mapping[str, str] | None,
+    units: Mapping[str, Units],
+    layer: str,
+) -> tuple[_Corpus, _Side, _Side]:
+    """The corpus (documents in sorted id order) and both sides' canonical entities."""
+    ids = sorted(gold)
+    gold_flat = _flatten([list(gold[doc_id]) for doc_id in ids])
+    predicted_flat = _flatten([list(predictions.get(doc_id, ())) for doc_id in ids])
+    types = sorted(set(gold_flat[3]) | set(predicted_flat[3]))
+    index = {name: i for i, name in enumerate(types)}
+    starts = [units[doc_id].starts for doc_id in ids]
+    stride = 1 + max(
+        [int(flat[2].max()) for flat in (gold_flat, predicted_flat) if len(flat[2])] + [s[-1] for s in starts] + [0]
+    )
+    sizes = np.array([len(s) for s in starts], dtype=np.int64)
+    corpus = _Corpus(
+        ids=ids,
+        stride=stride,
+        types=types,
+        texts=[texts[doc_id] for doc_id in ids] if texts is not None else None,
+        unit_ids=[unit for doc_id in ids for unit in units[doc_id].ids],
+        unit_starts=np.repeat(np.arange(len(ids), dtype=np.int64) * stride, sizes)
+        + np.array([s for per_document in starts for s in per_document], dtype=np.int64),
+        first_unit=np.cumsum(sizes) - sizes,
     )
 
+    def side(flat) -> _Side:
+        document, start, end, names = flat
+        type_index = np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=len(names))
+        return _canonical(document, start, end, type_index, stride, layer)
 
-def _record_document(
+    return corpus, side(gold_flat), side(predicted_flat)
+
+
+def _tally_corpus(
     tally: Tally,
-    gold: Sequence[Entity],
-    predicted: Sequence[Entity],
-    text: str | None,
-    units: Units,
+    gold: Mapping[str, Iterable[Entity]],
+    predictions: Mapping[str, Iterable[Entity]],
+    texts: Mapping[str, str] | None,
+    units: Mapping[str, Units],
+    layer: str,
     metrics: Sequence[str],
 ) -> None:
-    """Record one document's outcomes; ``gold`` and ``predicted`` are canonical (:func:`layer_of`).
+    """Record every document's outcomes.
 
     Per-type counts come from matching the entities of that type alone (nervaluate's per-type rows):
     an overlapping pair of two types is no pair there, so its prediction is spurious in its type and its
     gold entity missed in its own. Outcomes go to the unit of the gold entity (a pair, a miss) or of the
     prediction (a spurious one).
     """
-    gold_units = units.locate_all([e[0] for e in gold])
-    predicted_units = units.locate_all([e[0] for e in predicted])
-    pairs = _overlapping(predicted, gold)
-    paired_predictions = {p for p, _ in pairs}
-    paired_gold = {g for _, g in pairs}
-    contested = []
-    if len(paired_predictions) == len(paired_gold) == len(pairs):
-        simple = pairs
-    else:
-        pairs_of_prediction = Counter(p for p, _ in pairs)
-        pairs_of_gold = Counter(g for _, g in pairs)
-        simple = [(p, g) for p, g in pairs if pairs_of_prediction[p] == 1 and pairs_of_gold[g] == 1]
-        contested = [
-            _pair(p, g, predicted[p], gold[g], text)
-            for p, g in pairs
-            if pairs_of_prediction[p] > 1 or pairs_of_gold[g] > 1
-        ]
-    event_units = [gold_units[g] for _, g in simple]
-    events = [_pair_event(predicted[p], gold[g], text) for p, g in simple]
-    for p, entity in enumerate(predicted):
-        if p not in paired_predictions:
-            event_units.append(predicted_units[p])
-            events.append(("spurious", entity[2]))
-    for g, entity in enumerate(gold):
-        if g not in paired_gold:
-            event_units.append(gold_units[g])
-            events.append(("missed", entity[2]))
-    if len(units.starts) == 1:
-        tally.record_in(units.locate(0), events)
-    else:
-        tally.record_all(event_units, events)
-    if contested:
-        _record_contested(tally, contested, gold, predicted, gold_units, predicted_units, metrics)
+    corpus, gold_side, predicted_side = _lay_out(gold, predictions, texts, units, layer)
+    for unit in corpus.unit_ids:
+        tally.add_unit(unit)
+    gold_units, predicted_units = corpus.units_of(gold_side), corpus.units_of(predicted_side)
+
+    longest = np.zeros(len(corpus.ids), dtype=np.int64)
+    np.maximum.at(longest, gold_side.document, gold_side.end - gold_side.start)
+    p, g = overlapping_index_pairs(
+        predicted_side.start, predicted_side.end, gold_side.start, gold_side.end, longest[predicted_side.document]
+    )
+    enough = _overlaps_enough(predicted_side.start[p], predicted_side.end[p], gold_side.start[g], gold_side.end[g])
+    p, g = p[enough], g[enough]
+    pairs_of_prediction = np.bincount(p, minlength=len(predicted_side.start))
+    pairs_of_gold = np.bincount(g, minlength=len(gold_side.start))
+    simple = (pairs_of_prediction[p] == 1) & (pairs_of_gold[g] == 1)
+
+    n_types = len(corpus.types)
+    sp, sg = p[simple], g[simple]
+    same_span = (predicted_side.start[sp] == gold_side.start[sg]) & (predicted_side.end[sp] == gold_side.end[sg])
+    same_type = predicted_side.type[sp] == gold_side.type[sg]
+    clitic = _clitic_pairs(corpus, predicted_side, gold_side, sp, sg)
+    flags = (same_span.astype(np.int64) * 2 + same_type) * 2 + clitic
+    pair_codes = (flags * n_types + gold_side.type[sg]) * n_types + predicted_side.type[sp]
+    unpaired = _PAIR_FLAGS * n_types * n_types
+    spurious = np.flatnonzero(pairs_of_prediction == 0)
+    missed = np.flatnonzero(pairs_of_gold == 0)
+    codes, event_index = np.unique(
+        np.concatenate(
+            [pair_codes, unpaired + predicted_side.type[spurious], unpaired + n_types + gold_side.type[missed]]
+        ),
+        return_inverse=True,
+    )
+    tally.record_indexed(
+        corpus.unit_ids,
+        np.concatenate([gold_units[sg], predicted_units[spurious], gold_units[missed]]),
+        [_event(int(code), corpus.types) for code in codes],
+        event_index,
+    )
+
+    contested = np.flatnonzero(~simple)
+    if len(contested):
+        _record_contested(
+            tally,
+            [
+                _pair(int(p[i]), int(g[i]), corpus.entity(predicted_side, p[i]), corpus.entity(gold_side, g[i]), _text(corpus, gold_side, g[i]))
+                for i in contested
+            ],
+            {int(i): corpus.types[gold_side.type[i]] for i in g[contested]},
+            {int(i): corpus.types[predicted_side.type[i]] for i in p[contested]},
+            {int(i): corpus.unit_ids[gold_units[i]] for i in g[contested]},
+            {int(i): corpus.unit_ids[predicted_units[i]] for i in p[contested]},
+            metrics,
+        )
+
+
+def _overlaps_enough(predicted_start, predicted_end, gold_start, gold_end):
+    """nervaluate's minimum overlap: the shared characters are at least a share of the gold span
+    (numbers or arrays)."""
+    shared = np.minimum(predicted_end, gold_end) - np.maximum(predicted_start, gold_start)
+    return 100 * shared >= MIN_OVERLAP_PERCENT * (gold_end - gold_start)
+
+
+def _text(corpus: _Corpus, side: _Side, i: int) -> str | None:
+    return corpus.texts[side.document[i]] if corpus.texts is not None else None
+
+
+def _clitic_pairs(corpus: _Corpus, predicted: _Side, gold: _Side, p: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """For each pair ``(p[i], g[i])``, whether its spans differ by a leading clitic only
+    (:func:`differs_by_clitic`); never without texts."""
+    clitic = np.zeros(len(p), dtype=np.int64)
+    if corpus.texts is None:
+        return clitic
+    shift = np.abs(predicted.start[p] - gold.start[g])
+    near = (predicted.end[p] == gold.end[g]) & (shift > 0) & (shift <= _LONGEST_CLITIC)
+    for i in np.flatnonzero(near):
+        text = _text(corpus, gold, g[i])
+        clitic[i] = differs_by_clitic(text, corpus.entity(predicted, p[i]), corpus.entity(gold, g[i]))
+    return clitic
+
+
+def _event(code: int, types: Sequence[str]) -> tuple:
+    """The event behind a code of :func:`_tally_corpus`."""
+    n_types = len(types)
+    unpaired = _PAIR_FLAGS * n_types * n_types
+    if code >= unpaired:
+        kind, label = divmod(code - unpaired, n_types)
+        return ("spurious" if kind == 0 else "missed", types[label])
+    flags, rest = divmod(code, n_types * n_types)
+    gold_type, predicted_type = divmod(rest, n_types)
+    same_span, same_type, clitic = bool(flags & 4), bool(flags & 2), bool(flags & 1)
+    return ("pair", same_span, same_type, clitic, types[gold_type], types[predicted_type])
 
 
 def _record_contested(
     tally: Tally,
     pairs: Sequence[_Pair],
-    gold: Sequence[Entity],
-    predicted: Sequence[Entity],
-    gold_units: Sequence[UnitId],
-    predicted_units: Sequence[UnitId],
+    gold_types: Mapping[int, str],
+    predicted_types: Mapping[int, str],
+    gold_units: Mapping[int, UnitId],
+    predicted_units: Mapping[int, UnitId],
     metrics: Sequence[str],
 ) -> None:
     """Where an entity overlaps two of the other side, each metric's ranks decide the pairs (metrics
@@ -333,15 +499,15 @@ def _record_contested(
             paired_gold = {pair.g for pair, _ in matched}
             for pair, credit in matched:
                 units.append(gold_units[pair.g])
-                events.append(("count", (metric, gold[pair.g][2] if per_type else OVERALL), _FIELD[credit]))
+                events.append(("count", (metric, gold_types[pair.g] if per_type else OVERALL), _FIELD[credit]))
             for p in contested_predictions:
                 if p not in paired_predictions:
                     units.append(predicted_units[p])
-                    events.append(("count", (metric, predicted[p][2] if per_type else OVERALL), "fp"))
+                    events.append(("count", (metric, predicted_types[p] if per_type else OVERALL), "fp"))
             for g in contested_gold:
                 if g not in paired_gold:
                     units.append(gold_units[g])
-                    events.append(("count", (metric, gold[g][2] if per_type else OVERALL), "fn"))
+                    events.append(("count", (metric, gold_types[g] if per_type else OVERALL), "fn"))
     tally.record_all(units, events)
 
 
@@ -354,10 +520,12 @@ def document_counts(
     metrics: Sequence[str] = METRICS,
 ) -> dict[UnitId, dict[Key, Counts]]:
     """Per-unit counts of one document, for every metric, overall and per type (see
-    :func:`_record_document`). Without ``units`` the document is one unit, ``(None, 0)``."""
+    :func:`_tally_corpus`). Without ``units`` the document is one unit, ``(None, 0)``."""
     units = units or Units.of(None, None)  # type: ignore[arg-type]
     tally = Tally(_effects(metrics))
-    _record_document(tally, gold, predicted, text, units, metrics)
+    document = units.document
+    texts = {document: text} if text is not None else None
+    _tally_corpus(tally, {document: gold}, {document: predicted}, texts, {document: units}, "nested", metrics)
     board = tally.scoreboard()
     return {unit: board.unit_counts(i) for i, unit in enumerate(board.units)}
 
@@ -389,18 +557,8 @@ def score_entity_spans(
         raise ValueError(f"predictions for documents not in the gold: {', '.join(unknown[:5])}")
     metrics = METRICS if texts is not None else SCHEMAS
     tally = Tally(_effects(metrics))
-    for doc_id in sorted(gold):
-        units = Units.of(doc_id, sentence_starts.get(doc_id) if sentence_starts else None)
-        for unit in units.ids:
-            tally.add_unit(unit)
-        _record_document(
-            tally,
-            layer_of(gold[doc_id], layer),
-            layer_of(predictions.get(doc_id, ()), layer),
-            texts[doc_id] if texts is not None else None,
-            units,
-            metrics,
-        )
+    units = {doc_id: Units.of(doc_id, sentence_starts.get(doc_id) if sentence_starts else None) for doc_id in gold}
+    _tally_corpus(tally, gold, predictions, texts, units, layer, metrics)
     board = tally.scoreboard()
     return Report.with_intervals(
         task="entities",

@@ -3,6 +3,7 @@
 import itertools
 import random
 
+import numpy as np
 import pytest
 
 from khabar.scorers.core import (
@@ -10,9 +11,11 @@ from khabar.scorers.core import (
     Counts,
     Interval,
     Scoreboard,
+    Tally,
     bootstrap,
     choose_unit,
     greedy_match,
+    overlapping_index_pairs,
     overlapping_pairs,
     paired_tests,
     signature,
@@ -85,6 +88,31 @@ def test_overlapping_pairs_equal_brute_force_on_nested_spans():
         assert sorted(overlapping_pairs(predicted, gold)) == brute
 
 
+def test_overlapping_index_pairs_equal_brute_force_across_documents():
+    # several documents laid end to end (document d's offsets shifted by 100 d), each prediction's reach
+    # the longest gold span of its document, as the entity scorer lays out a corpus
+    rng = random.Random(2)
+    for _ in range(200):
+        predicted, gold = [], []
+        for document in range(rng.randint(1, 4)):
+            shift = 100 * document
+            predicted += [(s + shift, e + shift, document) for s, e, _ in _random_spans(rng, rng.randint(0, 6))]
+            gold += [(s + shift, e + shift, document) for s, e, _ in _random_spans(rng, rng.randint(0, 6))]
+        predicted.sort()
+        gold.sort()
+        longest = {d: max((e - s for s, e, g in gold if g == d), default=0) for d in range(4)}
+        columns = [np.array([item[i] for item in side], dtype=np.int64) for side in (predicted, gold) for i in (0, 1)]
+        reach = np.array([longest[d] for _, _, d in predicted], dtype=np.int64)
+        p, g = overlapping_index_pairs(*columns, reach)
+        brute = [
+            (i, j)
+            for i, (ps, pe, _) in enumerate(predicted)
+            for j, (gs, ge, _) in enumerate(gold)
+            if max(ps, gs) < min(pe, ge)
+        ]
+        assert list(zip(p.tolist(), g.tolist())) == brute
+
+
 # --------------------------------------------------------------------------------------------------
 # Corpus sums
 
@@ -104,6 +132,22 @@ def _board(rng, n_units, accuracy, labels=("A", "B")):
         row[("m", OVERALL)] = total
         rows[("doc", unit)] = row
     return Scoreboard.from_units(rows)
+
+
+def test_recording_by_index_equals_recording_one_by_one():
+    def expand(event):
+        return [(("m", OVERALL), event), (("m", "A"), event)]
+
+    units, events = [("d", 0), ("d", 1), ("e", 0)], ["tp", "fp", "fn"]
+    rng = random.Random(5)
+    pairs = [(rng.randrange(3), rng.randrange(3)) for _ in range(40)]
+    one_by_one, indexed = Tally(expand), Tally(expand)
+    for u, e in pairs:
+        one_by_one.record(units[u], events[e])
+    indexed.record_indexed(units, np.array([u for u, _ in pairs]), events, np.array([e for _, e in pairs]))
+    a, b = one_by_one.scoreboard(), indexed.scoreboard()
+    assert (a.units, a.keys) == (b.units, b.keys) and (a.counts == b.counts).all()
+    assert a.counts.sum() == 2 * len(pairs)
 
 
 def test_scoreboard_totals_are_sums_and_macro_is_mean_of_label_f1():

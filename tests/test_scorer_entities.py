@@ -7,6 +7,7 @@ import os
 import random
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 
@@ -275,6 +276,59 @@ def test_strict_is_the_set_intersection_even_under_competition():
         counts = _totals(gold, predicted).get(("strict", OVERALL), Counts())
         assert counts.tp == len(set(gold) & set(predicted))
         assert (counts.predicted, counts.gold) == (len(predicted), len(gold))
+
+
+def _counts_by_match(gold, predicted, metric, text):
+    """One document's counts under ``metric`` from :func:`match` (the per-document statement of the
+    rule), overall and per type, the latter re-matching the entities of each type alone."""
+    credit = {"correct": "tp", "partial": "partial", "incorrect": "incorrect"}
+
+    def counts(g, p):
+        matched, spurious, missed = match(g, p, metric, text)
+        fields = Counter(credit[c] for _, _, c in matched)
+        return Counts(tp=fields["tp"], fp=len(spurious), fn=len(missed), partial=fields["partial"], incorrect=fields["incorrect"])
+
+    out = {(metric, OVERALL): counts(gold, predicted)}
+    for label in {e[2] for e in gold} | {e[2] for e in predicted}:
+        out[metric, label] = counts([e for e in gold if e[2] == label], [e for e in predicted if e[2] == label])
+    return out
+
+
+@pytest.mark.parametrize("layer", ["flat", "nested"])
+def test_the_corpus_tally_equals_matching_each_document_alone(layer):
+    # The scorer tallies the whole corpus at once (documents laid end to end, uncontested pairs counted
+    # in bulk); summing match() over the documents, metric by metric, must give the same counts. Long
+    # spans exercise the minimum overlap, adjacent documents the layout, the texts the clitic metrics.
+    rng = random.Random(17)
+    for round_ in range(12):
+        gold, predicted, texts = _random_corpus(100 + round_, documents=8)
+        gold["long"] = [(0, 150, "ORG"), (10, 20, "GPE"), (140, 160, "PERS")]
+        predicted["long"] = [(0, 140, "ORG"), (148, 160, "PERS"), (149, 152, "DATE")]
+        texts["long"] = "".join(rng.choice("والقدسبمدينة ") for _ in range(170))
+        report = score_entity_spans(gold=gold, predictions=predicted, texts=texts, layer=layer, bootstrap=0)
+        expected = {}
+        for doc in gold:
+            g, p = layer_of(gold[doc], layer), layer_of(predicted.get(doc, ()), layer)
+            for metric in METRICS:
+                for key, counts in _counts_by_match(g, p, metric, texts[doc]).items():
+                    expected[key] = expected.get(key, Counts()) + counts
+        assert {key: report.counts(*key) for key in expected} == expected
+        assert set(report.board.keys) == set(expected)
+
+
+def test_flat_layer_of_a_corpus_is_the_outermost_of_each_document():
+    gold, predicted, texts = _random_corpus(21)
+    flat = score_entity_spans(gold=gold, predictions=predicted, texts=texts, layer="flat", bootstrap=0)
+    nested_of_outermost = score_entity_spans(
+        gold={d: outermost(s) for d, s in gold.items()},
+        predictions={d: outermost(s) for d, s in predicted.items()},
+        texts=texts,
+        layer="nested",
+        bootstrap=0,
+    )
+    assert flat.board.keys == nested_of_outermost.board.keys
+    assert (flat.board.counts == nested_of_outermost.board.counts).all()
+    assert flat.counts("strict").gold < score_entity_spans(gold=gold, predictions=predicted, layer="nested", bootstrap=0).counts("strict").gold
 
 
 # --------------------------------------------------------------------------------------------------
