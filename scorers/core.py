@@ -283,7 +283,8 @@ class Tally:
         self, units: Sequence[UnitId], unit_index: np.ndarray, events: Sequence[Hashable], event_index: np.ndarray
     ) -> None:
         """``record(units[u], events[e])`` for each ``u, e`` of the two index arrays: a whole corpus's
-        outcomes at once, each unit and distinct event named once."""
+        outcomes at once, each unit and distinct event named once. Every unit of ``units`` is declared
+        (:meth:`add_unit`), with or without an event."""
         unit_ids = np.array([self._units.setdefault(unit, len(self._units)) for unit in units], dtype=np.int64)
         event_ids = np.array([self._events.setdefault(event, len(self._events)) for event in events], dtype=np.int64)
         self._unit_of.frombytes(unit_ids[unit_index].tobytes())
@@ -386,9 +387,7 @@ def _resampled_sums(matrix: np.ndarray, resamples: int, seed: int) -> Iterable[n
     words = _stdlib_words(seed)
     for done in range(0, resamples, _CHUNK):
         size = min(_CHUNK, resamples - done)
-        indices = _draw_indices(words, size, n_units)
-        offsets = np.arange(size)[:, None] * n_units
-        weights = np.bincount((indices + offsets).ravel(), minlength=size * n_units).reshape(size, n_units)
+        weights = np.stack([np.bincount(row, minlength=n_units) for row in _draw_indices(words, size, n_units)])
         yield (weights @ distinct)[:, inverse].reshape(size, *matrix.shape[1:])
 
 

@@ -24,6 +24,7 @@ not sum to the overall row for schemas that ignore the type.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
@@ -293,7 +294,7 @@ class _Corpus(NamedTuple):
 def _flatten(spans_by_document: Sequence[Sequence[Entity]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Document index, start, end and type name of every entity, in input order."""
     sizes = [len(spans) for spans in spans_by_document]
-    values = [value for spans in spans_by_document for entity in spans for value in entity]
+    values = list(chain.from_iterable(chain.from_iterable(spans_by_document)))
     if len(values) != 3 * sum(sizes):
         raise ValueError("every entity must be a (start, end, type) tuple")
     document = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
@@ -380,8 +381,6 @@ def _tally_corpus(
     prediction (a spurious one).
     """
     corpus, gold_side, predicted_side = _lay_out(gold, predictions, texts, units, layer)
-    for unit in corpus.unit_ids:
-        tally.add_unit(unit)
     gold_units, predicted_units = corpus.units_of(gold_side), corpus.units_of(predicted_side)
 
     longest = np.zeros(len(corpus.ids), dtype=np.int64)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import socket
 
 import pytest
 
@@ -80,3 +82,55 @@ def test_a_bad_token_span_in_a_built_file_is_named(tmp_path):
     token, sentence = doc["tokens"][3], doc["sentences"][1]
     assert f"{path}:1: sentences[1].end: {sentence['end']} is past the end of the text ({len(doc['text'])} characters)" in lines
     assert f"{path}:1: tokens[3].start: {token['start']} is not before end {token['end']}" in lines
+
+
+def test_schema_references_outside_our_files_are_refused_not_fetched(monkeypatch):
+    # Both validators (the fast yes/no one and the one that explains) resolve $ref among schema/ only:
+    # a reference elsewhere fails at once, naming it (a connection from Python would fail the test).
+    def no_network(*args, **kwargs):
+        raise AssertionError("a schema reference was fetched over the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    remote = "https://example.org/remote.schema.json"
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://khabar.example/schema/document.schema.json",
+        "properties": {"text": {"$ref": remote}},
+    }
+    monkeypatch.setattr(fmt, "_schema_resources", lambda: {"document.schema.json": schema})
+    for build in (fmt._fast_check, fmt._validator):
+        build.cache_clear()
+    try:
+        with pytest.raises(Exception, match=remote):
+            fmt._fast_check("document.schema.json")
+        with pytest.raises(Exception, match=remote):
+            list(fmt._validator("document.schema.json").iter_errors({"text": "x"}))
+    finally:
+        fmt._fast_check.cache_clear()
+        fmt._validator.cache_clear()
+
+
+def test_collector_is_paused_while_reading_and_restored_after():
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    with fmt.collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    with pytest.raises(ValueError), fmt.collector_paused():
+        raise ValueError("a reading error")
+    assert gc.isenabled()
+    gc.disable()  # a caller that runs without the collector keeps it off
+    try:
+        with fmt.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    gc.freeze()  # what a program froze itself (say, before forking) stays frozen
+    try:
+        frozen = gc.get_freeze_count()
+        with fmt.collector_paused():
+            pass
+        assert gc.get_freeze_count() == frozen > 0
+    finally:
+        gc.unfreeze()

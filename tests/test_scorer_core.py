@@ -138,16 +138,17 @@ def test_recording_by_index_equals_recording_one_by_one():
     def expand(event):
         return [(("m", OVERALL), event), (("m", "A"), event)]
 
-    units, events = [("d", 0), ("d", 1), ("e", 0)], ["tp", "fp", "fn"]
+    units, events = [("d", 0), ("d", 1), ("e", 0), ("f", 0)], ["tp", "fp", "fn"]
     rng = random.Random(5)
-    pairs = [(rng.randrange(3), rng.randrange(3)) for _ in range(40)]
+    pairs = [(rng.randrange(3), rng.randrange(3)) for _ in range(40)]  # unit ("f", 0) has no event
     one_by_one, indexed = Tally(expand), Tally(expand)
+    one_by_one.add_unit(("f", 0))
     for u, e in pairs:
         one_by_one.record(units[u], events[e])
     indexed.record_indexed(units, np.array([u for u, _ in pairs]), events, np.array([e for _, e in pairs]))
     a, b = one_by_one.scoreboard(), indexed.scoreboard()
     assert (a.units, a.keys) == (b.units, b.keys) and (a.counts == b.counts).all()
-    assert a.counts.sum() == 2 * len(pairs)
+    assert a.counts.sum() == 2 * len(pairs) and b.units[-1] == ("f", 0)
 
 
 def test_scoreboard_totals_are_sums_and_macro_is_mean_of_label_f1():
