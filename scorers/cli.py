@@ -8,9 +8,11 @@ submission has a layer for.
 from __future__ import annotations
 
 import argparse
+import functools
+import gc
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,27 @@ def _score(task: str, documents, predictions, args: argparse.Namespace, resample
     return score_task(
         task, documents=documents, predictions=predictions, layer=args.layer, unit=args.unit, bootstrap=resamples, seed=args.seed
     )
+
+
+def _batch(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Run ``command`` as a batch job over inputs that live until it ends: the cyclic garbage collector
+    stays paused while it reads, scores and writes (nothing it builds forms a cycle), and then every
+    object the process holds joins the oldest generation (``gc.freeze``, ``gc.unfreeze``), so that the
+    collector, resumed, does not rescan the loaded corpus (0.3 s for 50 MB) to learn that it is
+    long-lived. Skipped if the program froze objects itself: those stay frozen."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        promote = gc.isenabled() and not gc.get_freeze_count()
+        with fmt.collector_paused():
+            try:
+                return command(args)
+            finally:
+                if promote:  # before the collector resumes, or its first pass would scan them all
+                    gc.freeze()
+                    gc.unfreeze()
+
+    return run
 
 
 # --------------------------------------------------------------------------------------------------
@@ -156,7 +179,7 @@ def _signature(report, data_version: str, data_sha256: str, resamples: int, seed
 # score
 
 
-@fmt.collector_paused()  # the inputs are read once, scored, and live until the command exits
+@_batch
 def score_command(args: argparse.Namespace) -> int:
     if (args.predictions is None) == (args.conll is None):
         raise fmt.InputError("score: give either a prediction file or --conll FILE")
@@ -196,7 +219,7 @@ def _emit(scored: Sequence[tuple[Any, str]], output: str) -> None:
 # compare
 
 
-@fmt.collector_paused()
+@_batch
 def compare_command(args: argparse.Namespace) -> int:
     from khabar.scorers.core import paired_tests
 

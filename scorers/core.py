@@ -157,25 +157,19 @@ def overlapping_pairs(predicted: Sequence[tuple], gold: Sequence[tuple]) -> list
 
 
 def overlapping_index_pairs(
-    predicted_start: np.ndarray,
-    predicted_end: np.ndarray,
-    gold_start: np.ndarray,
-    gold_end: np.ndarray,
-    gold_reach: np.ndarray,
+    predicted_start: np.ndarray, predicted_end: np.ndarray, gold_start: np.ndarray, gold_end: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`overlapping_pairs` over arrays: the ``(prediction_index, gold_index)`` pairs whose spans
     share a character, as two index arrays ordered by prediction, then gold item.
 
-    Gold spans are sorted by start. ``gold_reach[p]`` bounds the length of any gold span that can meet
-    prediction ``p`` (say, the longest gold span of its document): only gold items starting less than
-    that far before ``p`` are candidates, so the work grows with the overlaps, not with the corpus.
+    Both sides are sorted by start. A prediction's candidates run from the first gold item that reaches
+    past its start (the sweep's pointer: no earlier gold item does) to the last that starts before its end.
     """
-    first = np.searchsorted(gold_start, predicted_start - gold_reach, side="right")
+    first = np.searchsorted(np.maximum.accumulate(gold_end), predicted_start, side="right")
     last = np.searchsorted(gold_start, predicted_end, side="left")
     candidates = np.maximum(last - first, 0)
     p = np.repeat(np.arange(len(predicted_start)), candidates)
-    offsets = np.arange(int(candidates.sum())) - np.repeat(np.cumsum(candidates) - candidates, candidates)
-    g = np.repeat(first, candidates) + offsets
+    g = np.repeat(first - np.cumsum(candidates) + candidates, candidates) + np.arange(int(candidates.sum()))
     meets = gold_end[g] > predicted_start[p]
     return p[meets], g[meets]
 
@@ -272,11 +266,6 @@ class Tally:
     def record_all(self, units: Sequence[UnitId], events: Sequence[Hashable]) -> None:
         """``record(unit, event)`` for each pair of the two sequences."""
         self._unit_of.extend([self._units.setdefault(unit, len(self._units)) for unit in units])
-        self._event_of.extend([self._events.setdefault(event, len(self._events)) for event in events])
-
-    def record_in(self, unit: UnitId, events: Sequence[Hashable]) -> None:
-        """``record(unit, event)`` for each event."""
-        self._unit_of.extend(array("q", [self._units.setdefault(unit, len(self._units))]) * len(events))
         self._event_of.extend([self._events.setdefault(event, len(self._events)) for event in events])
 
     def record_indexed(
@@ -387,7 +376,9 @@ def _resampled_sums(matrix: np.ndarray, resamples: int, seed: int) -> Iterable[n
     words = _stdlib_words(seed)
     for done in range(0, resamples, _CHUNK):
         size = min(_CHUNK, resamples - done)
-        weights = np.stack([np.bincount(row, minlength=n_units) for row in _draw_indices(words, size, n_units)])
+        indices = _draw_indices(words, size, n_units)
+        offsets = np.arange(size)[:, None] * n_units
+        weights = np.bincount((indices + offsets).ravel(), minlength=size * n_units).reshape(size, n_units)
         yield (weights @ distinct)[:, inverse].reshape(size, *matrix.shape[1:])
 
 

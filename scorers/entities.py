@@ -23,9 +23,10 @@ not sum to the overall row for schemas that ignore the type.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from itertools import chain
-from typing import NamedTuple
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -42,7 +43,6 @@ from khabar.scorers.core import (
     UnitId,
     greedy_match,
     overlapping_index_pairs,
-    overlapping_pairs,
 )
 from khabar.scorers.report import Report
 from khabar.corpus.format import labels, ner_mentions
@@ -70,25 +70,43 @@ least 1% of the gold span (only spans over 100 characters can overlap by less)."
 def outermost(entities: Iterable[Entity]) -> list[Entity]:
     """The entities whose span lies inside no other, larger, span (of any type); the flat layer."""
     unique = sorted(set(entities))
-    if all(a[1] <= b[0] for a, b in zip(unique, unique[1:])):
-        return unique  # nothing overlaps: all are outermost
-    extents = sorted({(start, end) for start, end, _ in unique}, key=lambda se: (se[0], -se[1]))
-    keep, reach = set(), -1
-    for start, end in extents:
-        if end > reach:
-            keep.add((start, end))
-            reach = end
-    return [e for e in unique if (e[0], e[1]) in keep]
+    start, end = _columns(unique)
+    return [entity for entity, kept in zip(unique, _outermost_mask(start, end).tolist()) if kept]
 
 
 def layer_of(entities: Iterable[Entity], layer: str) -> list[Entity]:
     """The entities scored in ``layer``: outermost only (``flat``) or all (``nested``), de-duplicated
     and sorted."""
-    if layer == "flat":
-        return outermost(entities)
-    if layer == "nested":
-        return sorted(set(entities))
-    raise ValueError(f"layer must be one of {', '.join(LAYERS)}, not {layer!r}")
+    _check_layer(layer)
+    return outermost(entities) if layer == "flat" else sorted(set(entities))
+
+
+def _check_layer(layer: str) -> None:
+    if layer not in LAYERS:
+        raise ValueError(f"layer must be one of {', '.join(LAYERS)}, not {layer!r}")
+
+
+def _outermost_mask(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Which spans lie inside no other, larger, span: a span is kept when it reaches past every span
+    that starts before it (or with it, and ends later). Spans of many documents laid end to end (see
+    :func:`_lay_out`) are judged within their own document."""
+    order = np.lexsort((-end, start))
+    start, end = start[order], end[order]
+    reach_before = np.concatenate(([np.iinfo(np.int64).min], np.maximum.accumulate(end)[:-1]))
+    new_extent = np.ones(len(order), dtype=bool)
+    new_extent[1:] = (np.diff(start) != 0) | (np.diff(end) != 0)
+    first_of_extent = np.maximum.accumulate(np.where(new_extent, np.arange(len(order)), 0))
+    keep = np.empty(len(order), dtype=bool)
+    keep[order] = end > reach_before[first_of_extent]
+    return keep
+
+
+def _columns(entities: Sequence[Entity]) -> tuple[np.ndarray, np.ndarray]:
+    """The starts and the ends of ``entities``, as arrays."""
+    return (
+        np.array([e[0] for e in entities], dtype=np.int64),
+        np.array([e[1] for e in entities], dtype=np.int64),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -170,14 +188,15 @@ RANKS: Mapping[str, Rank] = {
 }
 
 
-def _overlapping(predicted: Sequence[Entity], gold: Sequence[Entity]) -> list[tuple[int, int]]:
-    """The overlapping ``(prediction, gold)`` index pairs that pass nervaluate's minimum overlap (a share
-    of the gold span)."""
-    return [
-        (p, g)
-        for p, g in overlapping_pairs(predicted, gold)
-        if _overlaps_enough(predicted[p][0], predicted[p][1], gold[g][0], gold[g][1])
-    ]
+def _overlapping(
+    predicted_start: np.ndarray, predicted_end: np.ndarray, gold_start: np.ndarray, gold_end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The overlapping ``(prediction, gold)`` index pairs (spans sorted by start) that pass nervaluate's
+    minimum overlap, a share of the gold span."""
+    p, g = overlapping_index_pairs(predicted_start, predicted_end, gold_start, gold_end)
+    shared = np.minimum(predicted_end[p], gold_end[g]) - np.maximum(predicted_start[p], gold_start[g])
+    enough = 100 * shared >= MIN_OVERLAP_PERCENT * (gold_end[g] - gold_start[g])
+    return p[enough], g[enough]
 
 
 def _resolve(pairs: Sequence[_Pair], rank: Rank) -> list[tuple[_Pair, str]]:
@@ -197,7 +216,8 @@ def match(
     Returns the matched ``(prediction_index, gold_index, credit)`` triples, then the indices of the
     unmatched predictions (spurious) and of the unmatched gold entities (missed).
     """
-    pairs = [_pair(p, g, predicted[p], gold[g], text) for p, g in _overlapping(predicted, gold)]
+    overlapping = zip(*(indices.tolist() for indices in _overlapping(*_columns(predicted), *_columns(gold))))
+    pairs = [_pair(p, g, predicted[p], gold[g], text) for p, g in overlapping]
     matched = _resolve(pairs, RANKS[metric])
     used_predictions = {pair.p for pair, _ in matched}
     used_gold = {pair.g for pair, _ in matched}
@@ -223,8 +243,6 @@ def match(
 # matching over the corpus's contested pairs equals one per document.
 
 _FIELD = {CORRECT: "tp", PARTIAL: "partial", INCORRECT: "incorrect"}
-_PAIR_FLAGS = 8
-"""Distinct (same_span, same_type, clitic) combinations of a pair event."""
 _LONGEST_CLITIC = max(map(len, CLITICS))
 
 
@@ -253,6 +271,33 @@ def _effects(metrics: Sequence[str]) -> Callable[[tuple], list[tuple[Key, str]]]
     return expand
 
 
+class _EventCodes(NamedTuple):
+    """Events of the bulk tally as integers, so that arrays can carry them: a pair's three flags and two
+    type indices, or an unpaired entity's kind and type index."""
+
+    types: Sequence[str]
+
+    @property
+    def _unpaired(self) -> int:
+        return 8 * len(self.types) ** 2
+
+    def pairs(self, same_span: np.ndarray, same_type: np.ndarray, clitic: np.ndarray, gold_type, predicted_type) -> np.ndarray:
+        flags = 4 * same_span.astype(np.int64) + 2 * same_type + clitic
+        return (flags * len(self.types) + gold_type) * len(self.types) + predicted_type
+
+    def unpaired(self, kind: str, type_index: np.ndarray) -> np.ndarray:
+        return self._unpaired + ("spurious", "missed").index(kind) * len(self.types) + type_index
+
+    def event(self, code: int) -> tuple:
+        n = len(self.types)
+        if code >= self._unpaired:
+            kind, label = divmod(code - self._unpaired, n)
+            return (("spurious", "missed")[kind], self.types[label])
+        flags, types = divmod(code, n * n)
+        gold_type, predicted_type = divmod(types, n)
+        return ("pair", bool(flags & 4), bool(flags & 2), bool(flags & 1), self.types[gold_type], self.types[predicted_type])
+
+
 class _Side(NamedTuple):
     """One side's entities over the whole corpus, canonical (de-duplicated, in the layer, sorted by start,
     end and type as :func:`layer_of` sorts a document's), as parallel arrays with corpus-wide offsets."""
@@ -270,7 +315,7 @@ class _Side(NamedTuple):
 class _Corpus(NamedTuple):
     """Where the documents lie on the corpus-wide line, and the names behind the arrays' indices."""
 
-    ids: list[str]
+    ids: list[Hashable]
     stride: int
     types: list[str]
     texts: list[str] | None
@@ -285,6 +330,10 @@ class _Corpus(NamedTuple):
         base = int(side.document[i]) * self.stride
         return int(side.start[i]) - base, int(side.end[i]) - base, self.types[side.type[i]]
 
+    def text(self, side: _Side, i: int) -> str | None:
+        """The text of the document of entity ``i`` of ``side`` (``None`` without texts)."""
+        return self.texts[side.document[i]] if self.texts is not None else None
+
     def units_of(self, side: _Side) -> np.ndarray:
         """The unit of each entity of ``side``: the one containing its start."""
         found = np.searchsorted(self.unit_starts, side.start, side="right") - 1
@@ -292,68 +341,80 @@ class _Corpus(NamedTuple):
 
 
 def _flatten(spans_by_document: Sequence[Sequence[Entity]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Document index, start, end and type name of every entity, in input order."""
-    sizes = [len(spans) for spans in spans_by_document]
-    values = list(chain.from_iterable(chain.from_iterable(spans_by_document)))
-    if len(values) != 3 * sum(sizes):
+    """Document index, start, end and type name of every entity, in input order. Refuses anything but
+    ``(start, end, type)`` tuples with integer offsets ``0 <= start < end``."""
+    entities = list(chain.from_iterable(spans_by_document))
+    if set(map(len, entities)) - {3}:
         raise ValueError("every entity must be a (start, end, type) tuple")
-    document = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
-    return document, np.array(values[0::3], dtype=np.int64), np.array(values[1::3], dtype=np.int64), values[2::3]
+    start, end = (_offsets(list(map(itemgetter(i), entities))) for i in (0, 1))
+    if len(start) and (start.min() < 0 or (start >= end).any()):
+        raise ValueError("every entity must have offsets 0 <= start < end")
+    document = np.repeat(np.arange(len(spans_by_document), dtype=np.int64), list(map(len, spans_by_document)))
+    return document, start, end, list(map(itemgetter(2), entities))
+
+
+def _offsets(values: Sequence[Any]) -> np.ndarray:
+    array = np.array(values) if len(values) else np.zeros(0, dtype=np.int64)
+    if array.dtype.kind != "i":
+        raise ValueError("offsets must be integers below 2**63")
+    return array.astype(np.int64)
 
 
 def _canonical(document, start, end, type_index, stride: int, layer: str) -> _Side:
     """Entities laid on the corpus-wide line, de-duplicated, sorted and cut to ``layer``."""
-    if layer not in LAYERS:
-        raise ValueError(f"layer must be one of {', '.join(LAYERS)}, not {layer!r}")
     start, end = start + document * stride, end + document * stride
     order = np.lexsort((type_index, end, start))
     side = _Side(document[order], start[order], end[order], type_index[order])
     distinct = np.ones(len(order), dtype=bool)
     distinct[1:] = (np.diff(side.start) != 0) | (np.diff(side.end) != 0) | (np.diff(side.type) != 0)
     side = side.select(distinct)
-    return side.select(_outermost(side.start, side.end)) if layer == "flat" else side
-
-
-def _outermost(start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Which spans lie inside no other, larger, span (:func:`outermost`, over the corpus-wide line)."""
-    order = np.lexsort((-end, start))
-    start, end = start[order], end[order]
-    reach_before = np.concatenate(([np.iinfo(np.int64).min], np.maximum.accumulate(end)[:-1]))
-    new_extent = np.ones(len(order), dtype=bool)
-    new_extent[1:] = (np.diff(start) != 0) | (np.diff(end) != 0)
-    first_of_extent = np.maximum.accumulate(np.where(new_extent, np.arange(len(order)), 0))
-    keep = np.empty(len(order), dtype=bool)
-    keep[order] = end > reach_before[first_of_extent]
-    return keep
+    return side.select(_outermost_mask(side.start, side.end)) if layer == "flat" else side
 
 
 def _lay_out(
-    gold: Mapping[str, Iterable[Entity]],
-    predictions: Mapping[str, Iterable[Entity]],
-    texts: Mapping[str, str] | None,
-    units: Mapping[str, Units],
+    gold: Mapping[Hashable, Iterable[Entity]],
+    predictions: Mapping[Hashable, Iterable[Entity]],
+    texts: Mapping[Hashable, str] | None,
+    sentence_starts: Mapping[Hashable, Sequence[int]] | None,
     layer: str,
 ) -> tuple[_Corpus, _Side, _Side]:
-    """The corpus (documents in sorted id order) and both sides' canonical entities."""
+    """The corpus (documents in sorted id order) and both sides' canonical entities; units as
+    :class:`~khabar.scorers.units.Units` makes them. Refuses entities past their text, and sentence
+    starts that are negative or out of order. Every step runs over the whole corpus at once."""
+    _check_layer(layer)
     ids = sorted(gold)
-    gold_flat = _flatten([list(gold[doc_id]) for doc_id in ids])
-    predicted_flat = _flatten([list(predictions.get(doc_id, ())) for doc_id in ids])
+    gold_flat = _flatten([_sized(gold[doc_id]) for doc_id in ids])
+    predicted_flat = _flatten([_sized(predictions.get(doc_id, ())) for doc_id in ids])
+    starts = [sentence_starts.get(doc_id) or (0,) for doc_id in ids] if sentence_starts else [(0,)] * len(ids)
+    sizes = np.fromiter(map(len, starts), dtype=np.int64, count=len(ids))
+    first_unit = np.cumsum(sizes) - sizes
+    unit_starts = _offsets(list(chain.from_iterable(starts)))
+    descents = np.flatnonzero(np.diff(unit_starts) < 0) + 1
+    if (len(unit_starts) and unit_starts.min() < 0) or not np.isin(descents, first_unit).all():
+        raise ValueError("sentence starts must be sorted and not negative")
+    ends = [flat[2] for flat in (gold_flat, predicted_flat) if len(flat[2])]
+    stride = 1 + max([int(e.max()) for e in ends] + [int(unit_starts.max()) if len(unit_starts) else 0])
+    if len(ids) * stride >= 2**62:
+        raise ValueError("offsets too large to lay the corpus out")
+    text_list = None
+    if texts is not None:
+        text_list = [texts.get(doc_id) for doc_id in ids]
+        if set(map(type, text_list)) - {str}:
+            raise ValueError("texts must give the text of every gold document")
+        lengths = np.fromiter(map(len, text_list), dtype=np.int64, count=len(ids))
+        if any(len(flat[2]) and (flat[2] > lengths[flat[0]]).any() for flat in (gold_flat, predicted_flat)):
+            raise ValueError("an entity ends past the end of its document's text")
+
     types = sorted(set(gold_flat[3]) | set(predicted_flat[3]))
     index = {name: i for i, name in enumerate(types)}
-    starts = [units[doc_id].starts for doc_id in ids]
-    stride = 1 + max(
-        [int(flat[2].max()) for flat in (gold_flat, predicted_flat) if len(flat[2])] + [s[-1] for s in starts] + [0]
-    )
-    sizes = np.array([len(s) for s in starts], dtype=np.int64)
     corpus = _Corpus(
         ids=ids,
         stride=stride,
         types=types,
-        texts=[texts[doc_id] for doc_id in ids] if texts is not None else None,
-        unit_ids=[unit for doc_id in ids for unit in units[doc_id].ids],
-        unit_starts=np.repeat(np.arange(len(ids), dtype=np.int64) * stride, sizes)
-        + np.array([s for per_document in starts for s in per_document], dtype=np.int64),
-        first_unit=np.cumsum(sizes) - sizes,
+        texts=text_list,
+        unit_ids=[(doc_id, i) for doc_id, size in zip(ids, sizes.tolist()) for i in range(size)],
+        unit_starts=np.repeat(np.arange(len(ids), dtype=np.int64) * stride, sizes) + unit_starts,
+        first_unit=first_unit,
     )
 
     def side(flat) -> _Side:
@@ -364,12 +425,16 @@ def _lay_out(
     return corpus, side(gold_flat), side(predicted_flat)
 
 
+def _sized(spans: Iterable[Entity]) -> Sequence[Entity]:
+    return spans if isinstance(spans, (list, tuple)) else list(spans)
+
+
 def _tally_corpus(
     tally: Tally,
-    gold: Mapping[str, Iterable[Entity]],
-    predictions: Mapping[str, Iterable[Entity]],
-    texts: Mapping[str, str] | None,
-    units: Mapping[str, Units],
+    gold: Mapping[Hashable, Iterable[Entity]],
+    predictions: Mapping[Hashable, Iterable[Entity]],
+    texts: Mapping[Hashable, str] | None,
+    sentence_starts: Mapping[Hashable, Sequence[int]] | None,
     layer: str,
     metrics: Sequence[str],
 ) -> None:
@@ -380,40 +445,37 @@ def _tally_corpus(
     gold entity missed in its own. Outcomes go to the unit of the gold entity (a pair, a miss) or of the
     prediction (a spurious one).
     """
-    corpus, gold_side, predicted_side = _lay_out(gold, predictions, texts, units, layer)
+    corpus, gold_side, predicted_side = _lay_out(gold, predictions, texts, sentence_starts, layer)
     gold_units, predicted_units = corpus.units_of(gold_side), corpus.units_of(predicted_side)
-
-    longest = np.zeros(len(corpus.ids), dtype=np.int64)
-    np.maximum.at(longest, gold_side.document, gold_side.end - gold_side.start)
-    p, g = overlapping_index_pairs(
-        predicted_side.start, predicted_side.end, gold_side.start, gold_side.end, longest[predicted_side.document]
-    )
-    enough = _overlaps_enough(predicted_side.start[p], predicted_side.end[p], gold_side.start[g], gold_side.end[g])
-    p, g = p[enough], g[enough]
+    p, g = _overlapping(predicted_side.start, predicted_side.end, gold_side.start, gold_side.end)
     pairs_of_prediction = np.bincount(p, minlength=len(predicted_side.start))
     pairs_of_gold = np.bincount(g, minlength=len(gold_side.start))
     simple = (pairs_of_prediction[p] == 1) & (pairs_of_gold[g] == 1)
 
-    n_types = len(corpus.types)
     sp, sg = p[simple], g[simple]
-    same_span = (predicted_side.start[sp] == gold_side.start[sg]) & (predicted_side.end[sp] == gold_side.end[sg])
-    same_type = predicted_side.type[sp] == gold_side.type[sg]
-    clitic = _clitic_pairs(corpus, predicted_side, gold_side, sp, sg)
-    flags = (same_span.astype(np.int64) * 2 + same_type) * 2 + clitic
-    pair_codes = (flags * n_types + gold_side.type[sg]) * n_types + predicted_side.type[sp]
-    unpaired = _PAIR_FLAGS * n_types * n_types
+    codes = _EventCodes(corpus.types)
     spurious = np.flatnonzero(pairs_of_prediction == 0)
     missed = np.flatnonzero(pairs_of_gold == 0)
-    codes, event_index = np.unique(
+    distinct, event_index = np.unique(
         np.concatenate(
-            [pair_codes, unpaired + predicted_side.type[spurious], unpaired + n_types + gold_side.type[missed]]
+            [
+                codes.pairs(
+                    (predicted_side.start[sp] == gold_side.start[sg]) & (predicted_side.end[sp] == gold_side.end[sg]),
+                    predicted_side.type[sp] == gold_side.type[sg],
+                    _clitic_pairs(corpus, predicted_side, gold_side, sp, sg),
+                    gold_side.type[sg],
+                    predicted_side.type[sp],
+                ),
+                codes.unpaired("spurious", predicted_side.type[spurious]),
+                codes.unpaired("missed", gold_side.type[missed]),
+            ]
         ),
         return_inverse=True,
     )
     tally.record_indexed(
         corpus.unit_ids,
         np.concatenate([gold_units[sg], predicted_units[spurious], gold_units[missed]]),
-        [_event(int(code), corpus.types) for code in codes],
+        [codes.event(int(code)) for code in distinct],
         event_index,
     )
 
@@ -422,7 +484,13 @@ def _tally_corpus(
         _record_contested(
             tally,
             [
-                _pair(int(p[i]), int(g[i]), corpus.entity(predicted_side, p[i]), corpus.entity(gold_side, g[i]), _text(corpus, gold_side, g[i]))
+                _pair(
+                    int(p[i]),
+                    int(g[i]),
+                    corpus.entity(predicted_side, p[i]),
+                    corpus.entity(gold_side, g[i]),
+                    corpus.text(gold_side, g[i]),
+                )
                 for i in contested
             ],
             {int(i): corpus.types[gold_side.type[i]] for i in g[contested]},
@@ -431,17 +499,6 @@ def _tally_corpus(
             {int(i): corpus.unit_ids[predicted_units[i]] for i in p[contested]},
             metrics,
         )
-
-
-def _overlaps_enough(predicted_start, predicted_end, gold_start, gold_end):
-    """nervaluate's minimum overlap: the shared characters are at least a share of the gold span
-    (numbers or arrays)."""
-    shared = np.minimum(predicted_end, gold_end) - np.maximum(predicted_start, gold_start)
-    return 100 * shared >= MIN_OVERLAP_PERCENT * (gold_end - gold_start)
-
-
-def _text(corpus: _Corpus, side: _Side, i: int) -> str | None:
-    return corpus.texts[side.document[i]] if corpus.texts is not None else None
 
 
 def _clitic_pairs(corpus: _Corpus, predicted: _Side, gold: _Side, p: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -453,22 +510,8 @@ def _clitic_pairs(corpus: _Corpus, predicted: _Side, gold: _Side, p: np.ndarray,
     shift = np.abs(predicted.start[p] - gold.start[g])
     near = (predicted.end[p] == gold.end[g]) & (shift > 0) & (shift <= _LONGEST_CLITIC)
     for i in np.flatnonzero(near):
-        text = _text(corpus, gold, g[i])
-        clitic[i] = differs_by_clitic(text, corpus.entity(predicted, p[i]), corpus.entity(gold, g[i]))
+        clitic[i] = differs_by_clitic(corpus.text(gold, g[i]), corpus.entity(predicted, p[i]), corpus.entity(gold, g[i]))
     return clitic
-
-
-def _event(code: int, types: Sequence[str]) -> tuple:
-    """The event behind a code of :func:`_tally_corpus`."""
-    n_types = len(types)
-    unpaired = _PAIR_FLAGS * n_types * n_types
-    if code >= unpaired:
-        kind, label = divmod(code - unpaired, n_types)
-        return ("spurious" if kind == 0 else "missed", types[label])
-    flags, rest = divmod(code, n_types * n_types)
-    gold_type, predicted_type = divmod(rest, n_types)
-    same_span, same_type, clitic = bool(flags & 4), bool(flags & 2), bool(flags & 1)
-    return ("pair", same_span, same_type, clitic, types[gold_type], types[predicted_type])
 
 
 def _record_contested(
@@ -518,15 +561,16 @@ def document_counts(
     units: Units | None = None,
     metrics: Sequence[str] = METRICS,
 ) -> dict[UnitId, dict[Key, Counts]]:
-    """Per-unit counts of one document, for every metric, overall and per type (see
-    :func:`_tally_corpus`). Without ``units`` the document is one unit, ``(None, 0)``."""
+    """Per-unit counts of one document, for every metric, overall and per type, of the units where
+    anything was counted (see :func:`_tally_corpus`; both sides are de-duplicated, all layers kept).
+    Without ``units`` the document is one unit, ``(None, 0)``."""
     units = units or Units.of(None, None)  # type: ignore[arg-type]
     tally = Tally(_effects(metrics))
     document = units.document
     texts = {document: text} if text is not None else None
-    _tally_corpus(tally, {document: gold}, {document: predicted}, texts, {document: units}, "nested", metrics)
+    _tally_corpus(tally, {document: gold}, {document: predicted}, texts, {document: units.starts}, "nested", metrics)
     board = tally.scoreboard()
-    return {unit: board.unit_counts(i) for i, unit in enumerate(board.units)}
+    return {unit: counts for i, unit in enumerate(board.units) if (counts := board.unit_counts(i))}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -556,8 +600,7 @@ def score_entity_spans(
         raise ValueError(f"predictions for documents not in the gold: {', '.join(unknown[:5])}")
     metrics = METRICS if texts is not None else SCHEMAS
     tally = Tally(_effects(metrics))
-    units = {doc_id: Units.of(doc_id, sentence_starts.get(doc_id) if sentence_starts else None) for doc_id in gold}
-    _tally_corpus(tally, gold, predictions, texts, units, layer, metrics)
+    _tally_corpus(tally, gold, predictions, texts, sentence_starts, layer, metrics)
     board = tally.scoreboard()
     return Report.with_intervals(
         task="entities",

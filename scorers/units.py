@@ -43,11 +43,6 @@ class Units:
         """The unit containing ``offset`` (text before the first sentence counts as the first)."""
         return (self.document, max(bisect_right(self.starts, offset) - 1, 0))
 
-    def locate_all(self, offsets: Sequence[int]) -> list[UnitId]:
-        if len(self.starts) == 1:
-            return [(self.document, 0)] * len(offsets)
-        return [self.locate(offset) for offset in offsets]
-
 
 def document_units(documents: Iterable, unit: str) -> dict[str, Units]:
     """:class:`Units` for each :class:`khabar.corpus.format.Document`, by id; ``unit`` is resolved."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
@@ -153,3 +154,24 @@ def test_a_document_without_a_layer_others_have_is_named_in_a_warning(files, tmp
     assert result.returncode == 0, result.stderr
     assert result.stderr == f"warning: {partial}: entities: 1 document(s) without this layer: doc2 (scored as predicting nothing)\n"
     assert json.loads(result.stdout)["metrics"]["strict"]["overall"]["recall"] == 0.5
+
+
+def test_score_pauses_the_collector_and_leaves_it_as_it_found_it(files, capsys, monkeypatch):
+    # khabar score runs as a batch job (the collector paused while it works); in process, it must hand
+    # the collector back running, and never thaw objects the program froze itself.
+    from khabar.corpus.cli import main
+    from khabar.scorers import cli
+
+    seen = []
+    scorer = cli.score_task
+    monkeypatch.setattr(cli, "score_task", lambda *a, **k: seen.append(gc.isenabled()) or scorer(*a, **k))
+    arguments = ["score", str(files["noisy"]), "--gold", str(files["gold"]), "--bootstrap", "0"]
+    assert main(arguments) == 0 and seen == [False] and gc.isenabled()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert main(arguments) == 0
+        assert gc.isenabled() and gc.get_freeze_count() == frozen > 0
+    finally:
+        gc.unfreeze()
+    assert "strict" in capsys.readouterr().out

@@ -89,8 +89,8 @@ def test_overlapping_pairs_equal_brute_force_on_nested_spans():
 
 
 def test_overlapping_index_pairs_equal_brute_force_across_documents():
-    # several documents laid end to end (document d's offsets shifted by 100 d), each prediction's reach
-    # the longest gold span of its document, as the entity scorer lays out a corpus
+    # several documents laid end to end (document d's offsets shifted by 100 d), as the entity scorer
+    # lays out a corpus
     rng = random.Random(2)
     for _ in range(200):
         predicted, gold = [], []
@@ -100,10 +100,8 @@ def test_overlapping_index_pairs_equal_brute_force_across_documents():
             gold += [(s + shift, e + shift, document) for s, e, _ in _random_spans(rng, rng.randint(0, 6))]
         predicted.sort()
         gold.sort()
-        longest = {d: max((e - s for s, e, g in gold if g == d), default=0) for d in range(4)}
         columns = [np.array([item[i] for item in side], dtype=np.int64) for side in (predicted, gold) for i in (0, 1)]
-        reach = np.array([longest[d] for _, _, d in predicted], dtype=np.int64)
-        p, g = overlapping_index_pairs(*columns, reach)
+        p, g = overlapping_index_pairs(*columns)
         brute = [
             (i, j)
             for i, (ps, pe, _) in enumerate(predicted)

@@ -5,6 +5,7 @@ import importlib.metadata
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -112,24 +113,24 @@ def test_nervaluate_minimum_overlap_of_one_percent_of_the_gold_span():
 # Clitics
 
 TEXT = "قال والقدس القدس بالمدينة"
-#       0123456789...: "قال"=0:3, "والقدس"=4:10, "القدس"=11:16, "بالمدينة"=17:26
+#       0123456789...: "قال"=0:3, "والقدس"=4:10, "القدس"=11:16, "بالمدينة"=17:25
 
 
 def test_clitic_rule():
-    assert TEXT[4:10] == "والقدس" and TEXT[17:26] == "بالمدينة"
+    assert TEXT[4:10] == "والقدس" and TEXT[17:25] == "بالمدينة" and len(TEXT) == 25
     assert differs_by_clitic(TEXT, (4, 10, "X"), (5, 10, "X"))  # و
     assert differs_by_clitic(TEXT, (13, 16, "X"), (11, 16, "X"))  # ال, gold and prediction swapped
-    assert differs_by_clitic(TEXT, (17, 26, "X"), (18, 26, "X"))  # ب
+    assert differs_by_clitic(TEXT, (17, 25, "X"), (18, 25, "X"))  # ب
     assert not differs_by_clitic(TEXT, (4, 10, "X"), (7, 10, "X"))  # وال: two clitics
     assert not differs_by_clitic(TEXT, (4, 10, "X"), (5, 9, "X"))  # the end differs too
     assert not differs_by_clitic(TEXT, (0, 3, "X"), (1, 3, "X"))  # ق is no clitic
 
 
 def test_clitic_metrics_sit_beside_exact_ones():
-    # gold: القدس with its و (4,10,GPE) and بالمدينة (17,26,LOC); predicted without the clitics:
-    # (5,10,GPE) and (18,26,GPE). strict: both incorrect, tp 0. strict_clitic: (5,10,GPE) correct,
-    # (18,26,GPE) has the wrong type -> incorrect: P = R = 1/2. exact_clitic: both correct: P = R = 1.
-    totals = _totals([(4, 10, "GPE"), (17, 26, "LOC")], [(5, 10, "GPE"), (18, 26, "GPE")], text=TEXT)
+    # gold: القدس with its و (4,10,GPE) and بالمدينة (17,25,LOC); predicted without the clitics:
+    # (5,10,GPE) and (18,25,GPE). strict: both incorrect, tp 0. strict_clitic: (5,10,GPE) correct,
+    # (18,25,GPE) has the wrong type -> incorrect: P = R = 1/2. exact_clitic: both correct: P = R = 1.
+    totals = _totals([(4, 10, "GPE"), (17, 25, "LOC")], [(5, 10, "GPE"), (18, 25, "GPE")], text=TEXT)
     assert totals[("strict", OVERALL)] == Counts(incorrect=2)
     assert totals[("exact", OVERALL)] == Counts(incorrect=2)
     assert totals[("strict_clitic", OVERALL)] == Counts(tp=1, incorrect=1)
@@ -193,8 +194,8 @@ def _perturb(rng, gold, length):
         elif roll < 0.7:
             predicted.append((start, end, rng.choice(TYPES)))
         elif roll < 0.85:
-            new_start = max(0, start + rng.randint(-2, 2))
-            new_end = max(new_start + 1, end + rng.randint(-2, 2))
+            new_start = min(length - 1, max(0, start + rng.randint(-2, 2)))
+            new_end = min(length, max(new_start + 1, end + rng.randint(-2, 2)))
             predicted.append((new_start, new_end, kind if rng.random() < 0.7 else rng.choice(TYPES)))
         elif roll < 0.95:
             continue
@@ -452,3 +453,23 @@ def test_the_table_shows_the_numbers_of_the_json_report():
         low, high = rows["macro"]["f1_interval"]
         expected[metric, "macro"] = [percent(rows["macro"]["f1"]), percent((high - low) / 2)]
     assert shown == expected
+
+
+@pytest.mark.parametrize(
+    "gold, texts, sentence_starts, message",
+    [
+        ({"d": [(-1, 3, "ORG")]}, None, None, "0 <= start < end"),
+        ({"d": [(3, 3, "ORG")]}, None, None, "0 <= start < end"),
+        ({"d": [(0.0, 3, "ORG")]}, None, None, "integers"),
+        ({"d": [(0, 2**70, "ORG")]}, None, None, "integers"),
+        ({"d": [(0, 3)]}, None, None, "(start, end, type)"),
+        ({"d": [(0, 9, "ORG")]}, {"d": "قال وزير"}, None, "past the end"),
+        ({"d": [(0, 3, "ORG")]}, {}, None, "text of every gold document"),
+        ({"d": [(0, 3, "ORG")]}, None, {"d": [0, 9, 4]}, "sentence starts"),
+    ],
+)
+def test_spans_the_layout_cannot_hold_are_refused(gold, texts, sentence_starts, message):
+    # The corpus is laid out on one line, document after document: a span outside its document (or a
+    # unit start out of order) would silently meet another document's, so it is refused instead.
+    with pytest.raises(ValueError, match=re.escape(message)):
+        score_entity_spans(gold=gold, predictions={}, texts=texts, sentence_starts=sentence_starts, bootstrap=0)
