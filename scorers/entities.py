@@ -315,7 +315,6 @@ class _Side(NamedTuple):
 class _Corpus(NamedTuple):
     """Where the documents lie on the corpus-wide line, and the names behind the arrays' indices."""
 
-    ids: list[Hashable]
     stride: int
     types: list[str]
     texts: list[str] | None
@@ -408,7 +407,6 @@ def _lay_out(
     types = sorted(set(gold_flat[3]) | set(predicted_flat[3]))
     index = {name: i for i, name in enumerate(types)}
     corpus = _Corpus(
-        ids=ids,
         stride=stride,
         types=types,
         texts=text_list,
