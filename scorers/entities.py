@@ -46,7 +46,7 @@ from khabar.scorers.core import (
 )
 from khabar.scorers.report import Report
 from khabar.corpus.format import labels, ner_mentions
-from khabar.scorers.units import Units, sentence_starts_of
+from khabar.scorers.units import Units, sentence_starts_of, starts_of_units
 
 Entity = tuple[int, int, str]
 
@@ -334,7 +334,8 @@ class _Corpus(NamedTuple):
         return self.texts[side.document[i]] if self.texts is not None else None
 
     def units_of(self, side: _Side) -> np.ndarray:
-        """The unit of each entity of ``side``: the one containing its start."""
+        """The unit of each entity of ``side``: the one containing its start (text before the first
+        sentence counts as the first), as :meth:`~khabar.scorers.units.Units.locate` finds it."""
         found = np.searchsorted(self.unit_starts, side.start, side="right") - 1
         return np.maximum(found, self.first_unit[side.document])
 
@@ -377,22 +378,22 @@ def _lay_out(
     sentence_starts: Mapping[Hashable, Sequence[int]] | None,
     layer: str,
 ) -> tuple[_Corpus, _Side, _Side]:
-    """The corpus (documents in sorted id order) and both sides' canonical entities; units as
-    :class:`~khabar.scorers.units.Units` makes them. Refuses entities past their text, and sentence
+    """The corpus (documents in sorted id order, units as :class:`~khabar.scorers.units.Units` makes
+    them) and both sides' canonical entities. Refuses entities past their text, and sentence
     starts that are negative or out of order. Every step runs over the whole corpus at once."""
     _check_layer(layer)
     ids = sorted(gold)
     gold_flat = _flatten([_sized(gold[doc_id]) for doc_id in ids])
     predicted_flat = _flatten([_sized(predictions.get(doc_id, ())) for doc_id in ids])
-    starts = [sentence_starts.get(doc_id) or (0,) for doc_id in ids] if sentence_starts else [(0,)] * len(ids)
+    starts = [starts_of_units(sentence_starts.get(doc_id) if sentence_starts else None) for doc_id in ids]
     sizes = np.fromiter(map(len, starts), dtype=np.int64, count=len(ids))
     first_unit = np.cumsum(sizes) - sizes
-    unit_starts = _offsets(list(chain.from_iterable(starts)))
-    descents = np.flatnonzero(np.diff(unit_starts) < 0) + 1
-    if (len(unit_starts) and unit_starts.min() < 0) or not np.isin(descents, first_unit).all():
+    local_starts = _offsets(list(chain.from_iterable(starts)))
+    descents = np.flatnonzero(np.diff(local_starts) < 0) + 1
+    if (len(local_starts) and local_starts.min() < 0) or not np.isin(descents, first_unit).all():
         raise ValueError("sentence starts must be sorted and not negative")
     ends = [flat[2] for flat in (gold_flat, predicted_flat) if len(flat[2])]
-    stride = 1 + max([int(e.max()) for e in ends] + [int(unit_starts.max()) if len(unit_starts) else 0])
+    stride = 1 + max([int(e.max()) for e in ends] + [int(local_starts.max()) if len(local_starts) else 0])
     if len(ids) * stride >= 2**62:
         raise ValueError("offsets too large to lay the corpus out")
     text_list = None
@@ -411,7 +412,7 @@ def _lay_out(
         types=types,
         texts=text_list,
         unit_ids=[(doc_id, i) for doc_id, size in zip(ids, sizes.tolist()) for i in range(size)],
-        unit_starts=np.repeat(np.arange(len(ids), dtype=np.int64) * stride, sizes) + unit_starts,
+        unit_starts=np.repeat(np.arange(len(ids), dtype=np.int64) * stride, sizes) + local_starts,
         first_unit=first_unit,
     )
 

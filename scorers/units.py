@@ -23,6 +23,11 @@ def resolve_unit(unit: str, n_documents: int) -> str:
     return choose_unit(n_documents) if unit == "auto" else unit
 
 
+def starts_of_units(sentence_starts: Sequence[int] | None) -> tuple[int, ...]:
+    """The start offsets of a document's units: its sentences', or one unit from 0 when it has none."""
+    return tuple(sentence_starts) if sentence_starts else (0,)
+
+
 @dataclass(frozen=True)
 class Units:
     """The units of one document: ids and the start offset of each (sorted)."""
@@ -33,7 +38,7 @@ class Units:
     @classmethod
     def of(cls, document_id: str, sentence_starts: Sequence[int] | None) -> Units:
         """Sentence units from the sentence start offsets; one document unit when ``None`` or empty."""
-        return cls(document_id, tuple(sentence_starts) if sentence_starts else (0,))
+        return cls(document_id, starts_of_units(sentence_starts))
 
     @property
     def ids(self) -> list[UnitId]:
