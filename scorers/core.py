@@ -136,24 +136,16 @@ def greedy_match(candidates: Iterable[tuple[Any, int, int]]) -> list[tuple[int, 
 
 
 def overlapping_pairs(predicted: Sequence[tuple], gold: Sequence[tuple]) -> list[tuple[int, int]]:
-    """Every ``(prediction_index, gold_index)`` whose spans share a character.
+    """Every ``(prediction_index, gold_index)`` whose spans share a character, ordered by prediction,
+    then gold item. Items are ``(start, end, ...)`` tuples (end-exclusive), each sequence sorted by start
+    (:func:`overlapping_index_pairs` on their columns)."""
+    p, g = overlapping_index_pairs(*span_columns(predicted), *span_columns(gold))
+    return list(zip(p.tolist(), g.tolist()))
 
-    Items are ``(start, end, ...)`` tuples (end-exclusive), each sequence sorted by start. A sweep: the
-    leading gold items that end before a prediction starts are dropped for good, since later predictions
-    start later.
-    """
-    pairs = []
-    first, n_gold = 0, len(gold)
-    for p, item in enumerate(predicted):
-        start, end = item[0], item[1]
-        while first < n_gold and gold[first][1] <= start:
-            first += 1
-        for g in range(first, n_gold):
-            if gold[g][0] >= end:
-                break
-            if gold[g][1] > start:
-                pairs.append((p, g))
-    return pairs
+
+def span_columns(items: Sequence[tuple]) -> tuple[np.ndarray, np.ndarray]:
+    """The starts and the ends of ``(start, end, ...)`` items, as arrays."""
+    return np.array([item[0] for item in items], dtype=np.int64), np.array([item[1] for item in items], dtype=np.int64)
 
 
 def overlapping_index_pairs(

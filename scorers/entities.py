@@ -43,6 +43,7 @@ from khabar.scorers.core import (
     UnitId,
     greedy_match,
     overlapping_index_pairs,
+    span_columns,
 )
 from khabar.scorers.report import Report
 from khabar.corpus.format import labels, ner_mentions
@@ -70,7 +71,7 @@ least 1% of the gold span (only spans over 100 characters can overlap by less)."
 def outermost(entities: Iterable[Entity]) -> list[Entity]:
     """The entities whose span lies inside no other, larger, span (of any type); the flat layer."""
     unique = sorted(set(entities))
-    start, end = _columns(unique)
+    start, end = span_columns(unique)
     return [entity for entity, kept in zip(unique, _outermost_mask(start, end).tolist()) if kept]
 
 
@@ -99,14 +100,6 @@ def _outermost_mask(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     keep = np.empty(len(order), dtype=bool)
     keep[order] = end > reach_before[first_of_extent]
     return keep
-
-
-def _columns(entities: Sequence[Entity]) -> tuple[np.ndarray, np.ndarray]:
-    """The starts and the ends of ``entities``, as arrays."""
-    return (
-        np.array([e[0] for e in entities], dtype=np.int64),
-        np.array([e[1] for e in entities], dtype=np.int64),
-    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -216,7 +209,7 @@ def match(
     Returns the matched ``(prediction_index, gold_index, credit)`` triples, then the indices of the
     unmatched predictions (spurious) and of the unmatched gold entities (missed).
     """
-    overlapping = zip(*(indices.tolist() for indices in _overlapping(*_columns(predicted), *_columns(gold))))
+    overlapping = zip(*(indices.tolist() for indices in _overlapping(*span_columns(predicted), *span_columns(gold))))
     pairs = [_pair(p, g, predicted[p], gold[g], text) for p, g in overlapping]
     matched = _resolve(pairs, RANKS[metric])
     used_predictions = {pair.p for pair, _ in matched}
