@@ -45,7 +45,7 @@ def register(subparsers) -> None:
         example="khabar baseline run rules --input article.txt --out article.predictions.jsonl",
     )
     run.add_argument("name", choices=sorted(BASELINES), help="the baseline to run")
-    run.add_argument("--input", type=Path, help=f"input file (default: {fmt.display_path(fmt.DOCUMENTS_FILE)})")
+    run.add_argument("--input", type=Path, help="input file (default: every split of the built corpus, corpus/data/*/documents.jsonl)")
     run.add_argument("--out", type=Path, help="output file (default: standard output)")
     run.set_defaults(func=run_command)
 
@@ -58,20 +58,20 @@ def list_command(args: argparse.Namespace) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    source = Path(args.input) if args.input is not None else fmt.DOCUMENTS_FILE
-    if args.out is not None and source.exists() and Path(args.out).resolve() == source.resolve():
+    sources = [Path(args.input)] if args.input is not None else fmt.gold_files(None, "all")
+    if args.out is not None and any(source.exists() and Path(args.out).resolve() == source.resolve() for source in sources):
         raise fmt.InputError(f"{fmt.display_path(args.out)}: --out would overwrite the input")
     baseline = BASELINES[args.name]
-    size = source.stat().st_size if source.is_file() else 0
+    size = sum(source.stat().st_size for source in sources if source.is_file())
     progress = Progress(baseline.name, size) if sys.stderr.isatty() or size > LARGE_INPUT else None
     if args.out is None:
-        _write(baseline, source, sys.stdout, progress)
+        _write(baseline, sources, sys.stdout, progress)
         return 0
     out = fmt.output_file(Path(args.out), "--out")
     handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, prefix=f".{out.name}.", delete=False)
     try:
         with handle:
-            _write(baseline, source, handle, progress)
+            _write(baseline, sources, handle, progress)
         os.replace(handle.name, out)
     finally:
         if os.path.exists(handle.name):
@@ -79,11 +79,14 @@ def run_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(baseline: Baseline, source: Path, out: IO[str], progress: "Progress | None") -> None:
-    for doc_id, text, consumed in read_documents(source):
-        out.write(fmt.dumps_line(predict_record(baseline, doc_id, text)) + "\n")
-        if progress is not None:
-            progress.update(consumed)
+def _write(baseline: Baseline, sources: list[Path], out: IO[str], progress: "Progress | None") -> None:
+    done = 0
+    for source in sources:
+        for doc_id, text, consumed in read_documents(source):
+            out.write(fmt.dumps_line(predict_record(baseline, doc_id, text)) + "\n")
+            if progress is not None:
+                progress.update(done + consumed)
+        done += source.stat().st_size
     if progress is not None:
         progress.close()
 
@@ -94,7 +97,7 @@ def read_documents(path: Path) -> Iterator[tuple[str, str, int]]:
     where = fmt.display_path(path)
     kind = "a text or JSON Lines file"
     if not path.exists():
-        hint = " (run `khabar build`)" if path == fmt.DOCUMENTS_FILE else ""
+        hint = " (run `khabar build`)" if fmt.DATA_DIR in path.parents else ""
         raise fmt.InputError(f"{where}: no such file{hint}")
     if path.is_dir():
         raise fmt.InputError(f"{where}: is a directory, not {kind}")

@@ -1,8 +1,8 @@
 """Derive everything a user loads from the annotation sources, deterministically.
 
 ``khabar build`` reads ``corpus/annotations/*.json`` (through the format module, so the same checks as
-``khabar validate`` guard it), adds sentences and tokens, and writes ``corpus/data/``: the full
-``documents.jsonl``, the task views ``entities.jsonl`` (one row per sentence, IOB2 over the outermost
+``khabar validate`` guard it), adds sentences and tokens, and writes ``corpus/data/<split>/`` for each
+split that has documents: the full ``documents.jsonl``, the task views ``entities.jsonl`` (one row per sentence, IOB2 over the outermost
 mentions plus every mention as a span list), ``quotes.jsonl`` and ``events.jsonl`` (one row per
 document), ``MANIFEST.json`` with each file's sha256, and the Hugging Face front matter of README.md.
 ``khabar build --check`` compares instead of writing and names every stale file.
@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from khabar.corpus import format as fmt
-from khabar.corpus.stats import corpus_stats, stats_markdown
+from khabar.corpus.stats import stats_by_split, stats_markdown
 from khabar.corpus.tokenize import split_sentences, tokenize
 from khabar.corpus.version import DATA_VERSION
 
-DATA_FILES = ("documents.jsonl", "entities.jsonl", "quotes.jsonl", "events.jsonl")
 README = fmt.ROOT / "README.md"
 
 
@@ -80,23 +79,29 @@ def read_corpus_sources(paths: Iterable[Path] | None = None) -> list[fmt.Documen
     return documents
 
 
+INDEX_REQUIRED = ("file", "sha256", "source", "publisher", "title", "language", "licence", "split")
+"""The seed index fields every annotated document needs: its provenance, its terms and its split."""
+
+
 def seed_index_problems(documents: Sequence[fmt.Document]) -> list[fmt.Problem]:
-    """Each seed listed in ``seeds/index.json`` has one annotation file whose metadata agrees with it."""
+    """Every annotated document is a seed listed in ``seeds/index.json``, with the metadata listed there.
+    Seeds without an annotation file are allowed: an article enters the corpus when its gold exists."""
     where = fmt.display_path(fmt.SEED_INDEX)
-    by_id = {doc.id: doc for doc in documents}
+    index = fmt.seed_index()
     problems = []
-    for doc_id in sorted(fmt.seed_index()):
-        doc = by_id.get(doc_id)
-        if doc is None:
-            problems.append(fmt.Problem(where, "documents", f"{doc_id} has no annotation file corpus/annotations/{doc_id}.json"))
+    for doc in sorted(documents, key=lambda d: d.id):
+        source = f"corpus/annotations/{doc.id}.json"
+        if doc.id not in index:
+            problems.append(fmt.Problem(source, "id", f"{doc.id} is not listed in {where}"))
             continue
-        for key, expected in fmt.seed_meta(doc_id).items():
-            if doc.meta.get(key) != expected:
-                problems.append(
-                    fmt.Problem(f"corpus/annotations/{doc_id}.json", f"meta.{key}", f"{doc.meta.get(key)!r} differs from {where} ({expected!r})")
-                )
-    for doc_id in sorted(set(by_id) - set(fmt.seed_index())):
-        problems.append(fmt.Problem(f"corpus/annotations/{doc_id}.json", "id", f"{doc_id} is not listed in {where}"))
+        missing = [field for field in INDEX_REQUIRED if field not in index[doc.id]]
+        if missing:
+            problems.append(fmt.Problem(where, f"documents[{doc.id}]", f"lacks {', '.join(missing)} (docs/sources.md lists the fields)"))
+            continue
+        expected = fmt.seed_meta(doc.id)
+        for key in sorted(set(expected) | set(doc.meta), key=[k for k, _ in fmt.META_FROM_INDEX].index):
+            if doc.meta.get(key) != expected.get(key):
+                problems.append(fmt.Problem(source, f"meta.{key}", f"{doc.meta.get(key)!r} differs from {where} ({expected.get(key)!r})"))
     return problems
 
 
@@ -222,23 +227,31 @@ class BuiltFile:
     content: str
 
 
+VIEWS = ("documents", "entities", "quotes", "events")
+
+
 def render(documents: Sequence[fmt.Document]) -> list[BuiltFile]:
-    """Every built file's path and exact content."""
+    """Every built file's path and exact content: each view of each split that has documents, then the
+    manifest, the Croissant record and the card."""
     from khabar.corpus import card, citation, croissant
 
-    views = render_views(documents)
-    files = [
-        BuiltFile(fmt.DATA_DIR / f"{name}.jsonl", "".join(fmt.dumps_line(row) + "\n" for row in rows))
-        for name, rows in views.items()
-    ]
+    files, rows = [], {}
+    for split in fmt.SPLITS:
+        members = [doc for doc in documents if doc.meta["split"] == split]
+        if not members:
+            continue
+        for view, view_rows in render_views(members).items():
+            path = fmt.split_file(view, split)
+            rows[path] = len(view_rows)
+            files.append(BuiltFile(path, "".join(fmt.dumps_line(row) + "\n" for row in view_rows)))
     manifest = {
         "data_version": DATA_VERSION,
         "schema_version": fmt.schema_version(),
         "files": {
-            f.path.name: {
+            manifest_name(f.path): {
                 "sha256": hashlib.sha256(f.content.encode("utf-8")).hexdigest(),
                 "bytes": len(f.content.encode("utf-8")),
-                "rows": len(views[f.path.stem]),
+                "rows": rows[f.path],
             }
             for f in files
         },
@@ -247,14 +260,21 @@ def render(documents: Sequence[fmt.Document]) -> list[BuiltFile]:
     files.append(BuiltFile(croissant.CROISSANT_FILE, croissant.croissant(manifest)))
     readme = README.read_text(encoding="utf-8") if README.exists() else ""
     readme = card.with_front_matter(readme, card.front_matter(manifest))
-    readme = card.replace_block(readme, "stats", stats_markdown(corpus_stats(documents)))
+    readme = card.replace_block(readme, "stats", stats_markdown(stats_by_split(documents)))
     readme = card.replace_block(readme, citation.README_BLOCK, citation.readme_block())
     files.append(BuiltFile(README, readme))
     return files
 
 
+def manifest_name(path: Path) -> str:
+    """A built file's key in MANIFEST.json and releases.json: ``<split>/<view>.jsonl``."""
+    return path.relative_to(fmt.DATA_DIR).as_posix()
+
+
 def build(*, check: bool = False) -> list[str]:
-    """Write the built files, or with ``check`` return the stale ones (repository-relative paths)."""
+    """Write the built files, or with ``check`` return the stale ones (repository-relative paths). A
+    data file that the corpus no longer gives (a split without documents, an old layout) is stale too,
+    and is removed."""
     files = render(read_corpus_sources())
     stale = []
     for built in files:
@@ -264,10 +284,9 @@ def build(*, check: bool = False) -> list[str]:
             if not check:
                 built.path.parent.mkdir(parents=True, exist_ok=True)
                 built.path.write_text(built.content, encoding="utf-8")
+    wanted = {built.path for built in files}
+    for leftover in sorted(path for path in fmt.DATA_DIR.rglob("*.jsonl") if path not in wanted):
+        stale.append(fmt.display_path(leftover))
+        if not check:
+            leftover.unlink()
     return stale
-
-
-def data_fingerprint() -> tuple[str, str]:
-    """(data version, sha256 of the built documents file): what a score signature pins."""
-    manifest = fmt.read_json_file(fmt.DATA_DIR / "MANIFEST.json")
-    return manifest["data_version"], manifest["files"]["documents.jsonl"]["sha256"]

@@ -11,6 +11,8 @@ from typing import Any, Mapping
 
 import yaml
 
+from khabar.corpus import format as fmt
+
 
 CARD_METADATA: dict[str, Any] = {
     "pretty_name": "Khabar",
@@ -45,7 +47,10 @@ def features() -> dict[str, Any]:
             {
                 "id": string,
                 "text": string,
-                "meta": {k: string for k in ("source_file", "sha256", "publisher", "published", "language")},
+                "meta": {
+                    **{key: string for key, _ in fmt.META_FROM_INDEX if key != "licence"},
+                    "licence": {key: string for key in ("text", "annotations", "attribution")},
+                },
                 "sentences": List(bare),
                 "tokens": List(bare),
                 "clusters": List({"id": string, "type": string, "canonical": string}),
@@ -128,11 +133,13 @@ def front_matter(manifest: Mapping[str, Any]) -> str:
 
     infos, configs = [], []
     for name, feats in features().items():
-        stats = manifest["files"][f"{name}.jsonl"]
+        present = [split for split in fmt.SPLITS if f"{split}/{name}.jsonl" in manifest["files"]]
         splits = SplitDict()
-        splits.add(SplitInfo(name="test", num_bytes=stats["bytes"], num_examples=stats["rows"]))
+        for split in present:
+            stats = manifest["files"][f"{split}/{name}.jsonl"]
+            splits.add(SplitInfo(name=split, num_bytes=stats["bytes"], num_examples=stats["rows"]))
         infos.append({"config_name": name, **DatasetInfo(features=feats, splits=splits)._to_yaml_dict()})
-        config = {"config_name": name, "data_files": [{"split": "test", "path": f"corpus/data/{name}.jsonl"}]}
+        config = {"config_name": name, "data_files": [{"split": split, "path": f"corpus/data/{split}/{name}.jsonl"} for split in present]}
         if name == "documents":
             config["default"] = True
         configs.append(config)

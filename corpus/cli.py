@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "khabar.corpus.exchange",
     "khabar.corpus.viewer",
     "khabar.corpus.releases",
+    "khabar.corpus.sources",
 )
 
 
@@ -75,14 +76,14 @@ def build_command(args: argparse.Namespace) -> int:
         if not stale:
             print("built files are up to date")
         return 1 if stale else 0
-    print("\n".join(f"wrote {path}" for path in stale) or "built files were already up to date")
+    print("\n".join(f"{'wrote' if (fmt.ROOT / path).exists() else 'removed'} {path}" for path in stale) or "built files were already up to date")
     return 0
 
 
 def stats_command(args: argparse.Namespace) -> int:
-    from khabar.corpus.stats import corpus_stats, stats_markdown
+    from khabar.corpus.stats import stats_by_split, stats_markdown
 
-    stats = corpus_stats(fmt.load_corpus(args.data))
+    stats = stats_by_split(fmt.load_corpus(args.data))
     sys.stdout.write(json.dumps(stats, ensure_ascii=False, indent=2) + "\n" if args.json else stats_markdown(stats))
     return 0
 
@@ -102,7 +103,7 @@ def new_document_command(args: argparse.Namespace) -> int:
 def evaluate_command(args: argparse.Namespace) -> int:
     """Build, validate, then run and score every baseline (or, before any exists, print statistics)."""
     from khabar.corpus.build import build
-    from khabar.corpus.stats import corpus_stats, stats_markdown
+    from khabar.corpus.stats import stats_by_split, stats_markdown
 
     fmt.output_directory(args.out, "--out")
     for path in build():
@@ -110,7 +111,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
     try:
         results = importlib.import_module("khabar.corpus.results")
     except ModuleNotFoundError:
-        sys.stdout.write(stats_markdown(corpus_stats(fmt.load_corpus())))
+        sys.stdout.write(stats_markdown(stats_by_split(fmt.load_corpus())))
         return 0
     return results.evaluate(out_dir=args.out)
 

@@ -60,14 +60,22 @@ DESCRIPTION = (
     "article is annotated with nested named-entity mentions (the 21 WojoodNER types) and their coreference, "
     "quotations (direct, indirect, mixed; cue, content, source, speaker) and ACE 2005 events with arguments "
     "and attributes. Configs: documents (full annotation), entities (one row per sentence, IOB2 over the "
-    "outermost mentions plus every mention), quotes and events (one row per document). The annotations are "
-    "CC BY 4.0 and the code MIT; the article text remains the copyright of its publisher, Al-Alam News "
-    "Network, and is redistributed unmodified for non-commercial research and evaluation only (see LICENSE)."
+    "outermost mentions plus every mention), quotes and events (one row per document), each in a dev and a "
+    "test split. The articles come from three sources under three sets of terms, named per document in "
+    "meta.licence: Al-Alam News Network (text the publisher's copyright, redistributed unmodified for "
+    "non-commercial research; annotations CC BY 4.0), Arabic Wikinews (text CC BY 2.5; annotations CC BY 4.0) "
+    "and SaudiNewsNet (text and annotations CC BY-NC-SA 4.0, for open scientific research). The code is MIT "
+    "(see LICENSE)."
 )
 
-LICENSES = ("https://creativecommons.org/licenses/by/4.0/", "https://opensource.org/licenses/MIT")
-"""The licences we grant: CC BY 4.0 for the annotations, MIT for the code. The article text is not ours
-to license; the description and LICENSE say so."""
+LICENSES = (
+    "https://creativecommons.org/licenses/by/4.0/",
+    "https://creativecommons.org/licenses/by/2.5/",
+    "https://creativecommons.org/licenses/by-nc-sa/4.0/",
+    "https://opensource.org/licenses/MIT",
+)
+"""Every licence that applies to some part of the data or the code; which applies to a document is in
+its meta.licence, and the Al-Alam text is licensed by none of them (LICENSE)."""
 
 JSON_LINES = "application/jsonlines"
 
@@ -121,7 +129,7 @@ def croissant(manifest: Mapping[str, Any]) -> str:
             "@type": "cr:FileObject",
             "@id": name,
             "name": name,
-            "description": f"The {name.removesuffix('.jsonl')} config: one JSON object per line, {stats['rows']} rows.",
+            "description": f"The {name.split('/')[0]} split of the {name.split('/')[1].removesuffix('.jsonl')} config: one JSON object per line, {stats['rows']} rows.",
             "contentUrl": f"corpus/data/{name}",
             "contentSize": f"{stats['bytes']} B",
             "encodingFormat": JSON_LINES,
@@ -131,16 +139,20 @@ def croissant(manifest: Mapping[str, Any]) -> str:
     ]
     record_sets = []
     for config, config_features in features().items():
-        file_id = f"{config}.jsonl"
-        record_sets.append(
-            {
-                "@type": "cr:RecordSet",
-                "@id": config,
-                "name": config,
-                "description": f"The rows of {file_id}.",
-                "field": [_field(config, file_id, column, (column,), feature) for column, feature in config_features.items()],
-            }
-        )
+        for split in fmt.SPLITS:
+            file_id = f"{split}/{config}.jsonl"
+            if file_id not in manifest["files"]:
+                continue
+            record_set = f"{config}/{split}"
+            record_sets.append(
+                {
+                    "@type": "cr:RecordSet",
+                    "@id": record_set,
+                    "name": f"{config}-{split}",
+                    "description": f"The rows of corpus/data/{file_id}: the {config} config's {split} split.",
+                    "field": [_field(record_set, file_id, column, (column,), feature) for column, feature in config_features.items()],
+                }
+            )
     metadata = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",

@@ -34,7 +34,8 @@ SCHEMA_DIR = ROOT / "schema"
 SEEDS_DIR = ROOT / "seeds"
 ANNOTATIONS_DIR = ROOT / "corpus" / "annotations"
 DATA_DIR = ROOT / "corpus" / "data"
-DOCUMENTS_FILE = DATA_DIR / "documents.jsonl"
+SPLITS = ("dev", "test")
+"""The fixed splits (docs/sources.md): dev holds the guidelines' own examples, test is what results report."""
 
 MAX_PROBLEMS = 50
 """How many problems an input error lists before it stops counting."""
@@ -679,18 +680,30 @@ def seed_index() -> dict[str, dict[str, Any]]:
     return {entry["id"]: entry for entry in read_json_file(SEED_INDEX)["documents"]}
 
 
+META_FROM_INDEX = (
+    ("source_file", "file"),
+    ("sha256", "sha256"),
+    ("source", "source"),
+    ("publisher", "publisher"),
+    ("publisher_id", "publisher_id"),
+    ("title", "title"),
+    ("url", "url"),
+    ("published", "published"),
+    ("date_extracted", "date_extracted"),
+    ("topic", "topic"),
+    ("language", "language"),
+    ("licence", "licence"),
+    ("split", "split"),
+)
+"""A document's ``meta`` keys, in the annotation file's order, and the index fields they copy."""
+
+
 def seed_meta(doc_id: str) -> dict[str, Any]:
-    """A document's ``meta`` as its seed index entry states it, in the annotation file's key order."""
+    """A document's ``meta`` as its seed index entry states it; fields the source does not give are absent."""
     entry = seed_index().get(doc_id)
     if entry is None:
         raise InputError(f"{display_path(SEED_INDEX)}: no document {doc_id!r} (list the article there first)")
-    return {
-        "source_file": entry["file"],
-        "sha256": entry["sha256"],
-        "publisher": entry["publisher"],
-        "published": entry["published"],
-        "language": entry["language"],
-    }
+    return {key: entry[field] for key, field in META_FROM_INDEX if field in entry}
 
 
 def read_annotation(path: Path, *, seed_check: bool = True) -> Document:
@@ -761,31 +774,54 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def split_file(view: str, split: str, data_dir: Path | None = None) -> Path:
+    """A built file: ``corpus/data/<split>/<view>.jsonl``, the layout the Hugging Face configs name."""
+    return Path(data_dir if data_dir is not None else DATA_DIR) / split / f"{view}.jsonl"
+
+
+def gold_files(path: Path | None = None, split: str = "all") -> list[Path]:
+    """The documents files a gold corpus is read from: one split's file (or every split's) of a built
+    layout (the checkout's ``corpus/data/`` by default, or a directory like it), or a single file."""
+    path = Path(path) if path is not None else DATA_DIR
+    if not path.is_dir():
+        return [path]
+    if (path / "documents.jsonl").is_file():
+        return [path / "documents.jsonl"]
+    wanted = SPLITS if split == "all" else (split,)
+    files = [split_file("documents", name, path) for name in wanted]
+    present = [file for file in files if file.is_file()]
+    if not present:
+        raise InputError(f"{display_path(files[0])}: no such file (run `khabar build`; a split without gold has no file)")
+    return present
+
+
 @collector_paused()
-def load_corpus(path: Path | None = None) -> list[Document]:
-    """The built corpus (``corpus/data/documents.jsonl`` by default), validated, sorted by id."""
-    path = Path(path) if path is not None else DOCUMENTS_FILE
-    if path.is_dir():
-        path = path / "documents.jsonl"
-    where = display_path(path)
-    documents, problems, seen = [], [], set()
-    if not path.exists():
-        raise InputError(f"{where}: no such file (run `khabar build`)")
-    for number, obj in iter_jsonl(path):
-        if isinstance(obj, Problem):
-            problems.append(obj)
-            continue
-        found = check_document(obj, f"{where}:{number}", seed_check=False)
-        if not found and obj["id"] in seen:
-            found = [Problem(f"{where}:{number}", "id", f"duplicate document {obj['id']!r}")]
-        problems.extend(found)
-        if not found:
-            seen.add(obj["id"])
-            documents.append(document_from_json(obj))
+def load_corpus(path: Path | None = None, split: str = "all") -> list[Document]:
+    """The built gold corpus, validated, sorted by id: every split of ``corpus/data/`` by default; with
+    ``split``, only that split's documents (those whose ``meta.split`` names it)."""
+    documents, problems, seen = [], [], {}
+    files = gold_files(path, split)
+    for file in files:
+        where = display_path(file)
+        if not file.exists():
+            raise InputError(f"{where}: no such file (run `khabar build`)")
+        for number, obj in iter_jsonl(file):
+            if isinstance(obj, Problem):
+                problems.append(obj)
+                continue
+            found = check_document(obj, f"{where}:{number}", seed_check=False)
+            if not found and obj["id"] in seen:
+                found = [Problem(f"{where}:{number}", "id", f"duplicate document {obj['id']!r} (also {seen[obj['id']]})")]
+            problems.extend(found)
+            if not found:
+                seen[obj["id"]] = f"{where}:{number}"
+                if split == "all" or obj["meta"].get("split") == split:
+                    documents.append(document_from_json(obj))
     if problems:
         raise InputError(problems)
     if not documents:
-        raise InputError(f"{where}: no document in the file")
+        names = ", ".join(display_path(file) for file in files)
+        raise InputError(f"{names}: no document in the file" + ("" if split == "all" else f" of the {split} split"))
     return sorted(documents, key=lambda d: d.id)
 
 
@@ -981,6 +1017,19 @@ def write_predictions(predictions: Iterable[Prediction], path: Path | None, text
 
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def data_fingerprint(split: str = "all") -> tuple[str, str]:
+    """(data version, sha256 of the checkout's gold documents files of ``split``): what a score signature pins."""
+    return read_json_file(DATA_DIR / "MANIFEST.json")["data_version"], sha256_files(gold_files(None, split))
+
+
+def sha256_files(paths: Sequence[Path]) -> str:
+    """The sha256 of the files' bytes one after the other (of the file itself, for one file)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()
 
 
 def prediction_from_document(doc: Document) -> Prediction:

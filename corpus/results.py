@@ -48,23 +48,27 @@ def run_baseline(name: str, documents: Sequence[fmt.Document], out_dir: Path) ->
     return path
 
 
-def score_file(path: Path, documents: Sequence[fmt.Document]) -> list[dict[str, Any]]:
+def score_file(path: Path, documents: Sequence[fmt.Document], split: str) -> list[dict[str, Any]]:
     """Every task's official report (as JSON data, with its signature) for one prediction file."""
     from khabar.scorers import score_submission
 
     gold = {doc.id: doc for doc in documents}
     predictions = fmt.read_predictions(path, gold)
-    return [
-        {**report.to_dict(), "signature": signature}
-        for report, signature in score_submission(documents=documents, predictions=predictions, tasks=[h.task for h in HEADLINES])
-    ]
+    scored = score_submission(documents=documents, predictions=predictions, tasks=[h.task for h in HEADLINES], split=split)
+    return [{**report.to_dict(), "signature": signature} for report, signature in scored]
+
+
+def reported_split() -> str:
+    """The split results tables report: test, or dev while the test split has no gold yet."""
+    return "test" if fmt.split_file("documents", "test").is_file() else "dev"
 
 
 def evaluate(*, out_dir: Path = RESULTS_DIR) -> int:
-    """Run and score every baseline, write the results files and print the table."""
+    """Run and score every baseline on the reported split, write the results files and print the table."""
     from khabar.baselines import BASELINES
 
-    documents = fmt.load_corpus()
+    split = reported_split()
+    documents = fmt.load_corpus(split=split)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in sorted(BASELINES):
         predictions = run_baseline(name, documents, out_dir)
@@ -72,7 +76,8 @@ def evaluate(*, out_dir: Path = RESULTS_DIR) -> int:
             "baseline": name,
             "description": BASELINES[name].description,
             "predictions": predictions.name,
-            "reports": score_file(predictions, documents),
+            "split": split,
+            "reports": score_file(predictions, documents, split),
         }
         (out_dir / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     results = read_results(out_dir)
@@ -109,6 +114,7 @@ def best_baseline(results: Sequence[Mapping[str, Any]]) -> str:
 
 
 def render_table(results: Sequence[Mapping[str, Any]], *, markdown: bool) -> str:
+    splits = sorted({result.get("split", "all") for result in results})
     header = ["Baseline", *(h.title for h in HEADLINES)]
     rows = []
     for result in sorted(results, key=lambda r: r["baseline"]):
@@ -118,12 +124,12 @@ def render_table(results: Sequence[Mapping[str, Any]], *, markdown: bool) -> str
     if markdown:
         lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * len(HEADLINES)]
         lines += ["| " + " | ".join(row) + " |" for row in rows]
-        lines += ["", "F1 in percent ± half-width of the 95% bootstrap interval. Signatures:", ""]
+        lines += ["", f"F1 in percent ± half-width of the 95% bootstrap interval, on the {' and '.join(splits)} split. Signatures:", ""]
         lines += [f"* `{s}`" for s in signatures]
         return "\n".join(lines) + "\n"
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in [header, *rows]]
-    lines += ["", "F1 in percent ± half-width of the 95% bootstrap interval.", *signatures]
+    lines += ["", f"F1 in percent ± half-width of the 95% bootstrap interval, on the {' and '.join(splits)} split.", *signatures]
     return "\n".join(lines) + "\n"
 
 

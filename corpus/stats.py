@@ -8,6 +8,9 @@ from typing import Sequence
 from khabar.corpus import format as fmt
 
 
+SOURCES = ("alalam", "wikinews", "saudinewsnet")
+
+
 def corpus_stats(documents: Sequence[fmt.Document]) -> dict[str, dict[str, int]]:
     """Section name -> label -> count; labels in inventory order, zero counts left out."""
     inventory = fmt.labels()
@@ -20,6 +23,7 @@ def corpus_stats(documents: Sequence[fmt.Document]) -> dict[str, dict[str, int]]
         return {label: counter[label] for label in order if counter[label]}
 
     return {
+        "documents by source": ordered(Counter(d.meta.get("source", "other") for d in documents), (*SOURCES, "other")),
         "corpus": {
             "documents": len(documents),
             "sentences": sum(len(d.sentences) for d in documents),
@@ -39,11 +43,25 @@ def corpus_stats(documents: Sequence[fmt.Document]) -> dict[str, dict[str, int]]
     }
 
 
-def stats_markdown(stats: dict[str, dict[str, int]]) -> str:
-    """One two-column Markdown table per section."""
+def stats_by_split(documents: Sequence[fmt.Document]) -> dict[str, dict[str, dict[str, int]]]:
+    """``corpus_stats`` of each split that has documents, then of the whole corpus (``all``)."""
+    columns = {}
+    for split in fmt.SPLITS:
+        members = [d for d in documents if d.meta.get("split") == split]
+        if members:
+            columns[split] = corpus_stats(members)
+    columns["all"] = corpus_stats(documents)
+    return columns
+
+
+def stats_markdown(columns: dict[str, dict[str, dict[str, int]]]) -> str:
+    """One Markdown table per section, a count column per split and one for the whole corpus."""
+    names = list(columns)
     blocks = []
-    for section, counts in stats.items():
-        lines = [f"| {section} | count |", "|---|---:|"]
-        lines += [f"| {label} | {count} |" for label, count in counts.items()] or ["| (none) | 0 |"]
+    for section, totals in columns["all"].items():
+        lines = [f"| {section} | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+        lines += [f"| {label} | " + " | ".join(str(columns[n][section].get(label, 0)) for n in names) + " |" for label in totals]
+        if not totals:
+            lines.append("| (none) | " + " | ".join("0" for _ in names) + " |")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"

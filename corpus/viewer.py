@@ -501,15 +501,15 @@ def render_page(
 
 
 def view_command(args: argparse.Namespace) -> int:
-    data = args.data if args.data is not None else fmt.DOCUMENTS_FILE
-    for given in (args.pred, data):
+    data_files = fmt.gold_files(args.data, args.split)
+    for given in (args.pred, *data_files):
         if given is not None and args.out.resolve() == given.resolve():
             raise fmt.InputError(f"{fmt.display_path(args.out)}: --out would overwrite an input")
     fmt.output_file(args.out, "--out")
-    corpus = fmt.load_corpus(data)
+    corpus = fmt.load_corpus(args.data, args.split)
     documents = corpus if args.doc is None else [doc for doc in corpus if doc.id == args.doc]
     if not documents:
-        raise fmt.InputError(f"{fmt.display_path(data)}: no document {args.doc!r}")
+        raise fmt.InputError(f"{', '.join(map(fmt.display_path, data_files))}: no document {args.doc!r}")
     predictions = None if args.pred is None else fmt.read_predictions(args.pred, {doc.id: doc for doc in corpus})
     page = render_page(documents, predictions, system=None if args.pred is None else args.pred.name)
     try:
@@ -535,6 +535,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("--doc", metavar="ID", help="show only this document (default: all)")
     p.add_argument("--pred", type=Path, metavar="FILE", help="a prediction file (JSON Lines) to show against the gold")
-    p.add_argument("--data", type=Path, default=None, help="a built documents.jsonl (default: this checkout's)")
+    p.add_argument("--data", type=Path, default=None, help="a built documents.jsonl (default: this checkout's corpus)")
+    p.add_argument("--split", choices=(*fmt.SPLITS, "all"), default="all", help="show only this split's documents (default: all)")
     p.add_argument("--out", type=Path, required=True, metavar="PAGE", help="the HTML file to write")
     p.set_defaults(func=view_command)

@@ -46,15 +46,18 @@ def score_task(
     raise ValueError(f"task must be one of {', '.join(TASK_NAMES)}, not {task!r}")
 
 
-def report_signature(report, *, data_version: str, data_sha256: str, bootstrap: int, seed: int, **more: str) -> str:
+def report_signature(
+    report, *, data_version: str, data_sha256: str, bootstrap: int, seed: int, split: str | None = None, **more: str
+) -> str:
     """The sacrebleu-style line that pins what a report measured: software and data versions, the data's
-    hash, task, layer, headline metric, resampling."""
+    hash and split, task, layer, headline metric, resampling."""
     from khabar.corpus.version import __version__
 
     return signature(
         version=__version__,
         data_version=data_version,
         data_sha256=data_sha256,
+        split=split,
         task=report.task,
         layer=report.options.get("layer"),
         match=report.metrics[0],
@@ -73,17 +76,19 @@ def score_submission(
     unit: str = "auto",
     bootstrap: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
+    split: str = "all",
     data_version: str | None = None,
     data_sha256: str | None = None,
 ) -> list[tuple[object, str]]:
-    """``(report, signature)`` for each task, against the built corpus of this checkout unless the data
-    version and hash are given."""
+    """``(report, signature)`` for each task. ``documents`` are the gold of ``split``; the signature pins
+    the checkout's built corpus of that split unless the data version and hash are given."""
     if data_version is None or data_sha256 is None:
-        from khabar.corpus.build import data_fingerprint
+        from khabar.corpus.format import data_fingerprint
 
-        data_version, data_sha256 = data_fingerprint()
+        data_version, data_sha256 = data_fingerprint(split)
     scored = []
     for task in tasks:
         report = score_task(task, documents=documents, predictions=predictions, layer=layer, unit=unit, bootstrap=bootstrap, seed=seed)
-        scored.append((report, report_signature(report, data_version=data_version, data_sha256=data_sha256, bootstrap=bootstrap, seed=seed)))
+        signature_line = report_signature(report, data_version=data_version, data_sha256=data_sha256, bootstrap=bootstrap, seed=seed, split=split)
+        scored.append((report, signature_line))
     return scored

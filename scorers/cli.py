@@ -100,7 +100,15 @@ def register(subparsers) -> None:
 
 
 def _common_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--gold", type=Path, default=None, help="a built documents.jsonl (default: this checkout's corpus)")
+    p.add_argument(
+        "--gold", type=Path, default=None, help="a built documents.jsonl, or a directory of split folders (default: this checkout's corpus)"
+    )
+    p.add_argument(
+        "--split",
+        choices=(*fmt.SPLITS, "all"),
+        default=None,
+        help="which split's gold to score against (default: test for this checkout's corpus, all for --gold)",
+    )
     p.add_argument("--task", choices=(*TASK_NAMES, "all"), default="all", help="which task to score (default: all submitted)")
     p.add_argument("--layer", choices=LAYERS, default="flat", help="entities: outermost mentions (flat) or all (nested)")
     p.add_argument("--unit", choices=UNITS, default="auto", help="resampling unit (auto: sentences below 30 documents)")
@@ -120,10 +128,11 @@ def _count(value: str) -> int:
 # Loading
 
 
-def _load_gold(path: Path | None) -> tuple[list, Path]:
-    path = Path(path) if path is not None else fmt.DOCUMENTS_FILE
-    data_file = path / "documents.jsonl" if path.is_dir() else path
-    return fmt.load_corpus(data_file), data_file
+def _load_gold(args: argparse.Namespace) -> tuple[list, str, str]:
+    """The gold documents of the requested split, that split's name, and the sha256 of the files read."""
+    split = args.split or ("test" if args.gold is None else "all")
+    files = fmt.gold_files(args.gold, split)
+    return fmt.load_corpus(args.gold, split), split, fmt.sha256_files(files)
 
 
 def _load_predictions(path: Path, gold: Mapping[str, Any], strict: bool) -> dict[str, Any]:
@@ -171,7 +180,7 @@ def _warn_of_partial_layers(tasks: Sequence[str], submissions: Mapping[Path, Map
                 )
 
 
-def _signature(report, data_version: str, data_sha256: str, resamples: int, seed: int, **more: str) -> str:
+def _signature(report, data_version: str, data_sha256: str, resamples: int, seed: int, **more: str | None) -> str:
     return report_signature(report, data_version=data_version, data_sha256=data_sha256, bootstrap=resamples, seed=seed, **more)
 
 
@@ -193,16 +202,15 @@ def score_command(args: argparse.Namespace) -> int:
         _emit([(report, sig)], args.format)
         return 0
 
-    documents, gold_path = _load_gold(args.gold)
+    documents, split, data_sha256 = _load_gold(args)
     gold = {doc.id: doc for doc in documents}
     predictions = _load_predictions(args.predictions, gold, args.strict)
-    data_sha256 = fmt.sha256_file(gold_path)
     scored = []
     tasks = _tasks(args.task, {args.predictions: predictions})
     _warn_of_partial_layers(tasks, {args.predictions: predictions})
     for task in tasks:
         report = _score(task, documents, predictions, args, args.bootstrap)
-        scored.append((report, _signature(report, DATA_VERSION, data_sha256, args.bootstrap, args.seed)))
+        scored.append((report, _signature(report, DATA_VERSION, data_sha256, args.bootstrap, args.seed, split=split)))
     _emit(scored, args.format)
     return 0
 
@@ -225,11 +233,10 @@ def compare_command(args: argparse.Namespace) -> int:
 
     if args.bootstrap < 1:
         raise fmt.InputError("compare: the paired tests need --bootstrap 1 or more")
-    documents, gold_path = _load_gold(args.gold)
+    documents, split, data_sha256 = _load_gold(args)
     gold = {doc.id: doc for doc in documents}
     first = _load_predictions(args.a, gold, args.strict)
     second = _load_predictions(args.b, gold, args.strict)
-    data_sha256 = fmt.sha256_file(gold_path)
     results = []
     tasks = _tasks(args.task, {args.a: first, args.b: second})
     _warn_of_partial_layers(tasks, {args.a: first, args.b: second})
@@ -245,7 +252,7 @@ def compare_command(args: argparse.Namespace) -> int:
             rows.append((metric, "overall", per_key.get((metric, OVERALL))))
             rows.append((metric, "macro", per_macro.get(metric)))
             rows.extend((metric, label, per_key.get((metric, label))) for label in labels)
-        sig = _signature(report_a, DATA_VERSION, data_sha256, args.bootstrap, args.seed, test="paired")
+        sig = _signature(report_a, DATA_VERSION, data_sha256, args.bootstrap, args.seed, split=split, test="paired")
         results.append((task, rows, sig))
     if args.format == "json":
         out = [

@@ -568,6 +568,7 @@ def signature(
     data_version: str,
     data_sha256: str,
     task: str,
+    split: str | None = None,
     layer: str | None = None,
     match: str | None = None,
     resamples: int = DEFAULT_RESAMPLES,
@@ -576,11 +577,13 @@ def signature(
 ) -> str:
     """The reproducibility signature, in sacrebleu's style: every choice that changes a number.
 
-    >>> signature(version="0.1.0", data_version="0.1.0", data_sha256="f36ad5bd00", task="entities",
+    >>> signature(version="0.1.0", data_version="0.2.0", data_sha256="f36ad5bd00", split="test", task="entities",
     ...           layer="flat", match="strict")
-    'khabar:0.1.0|data:0.1.0+f36ad5bd|task:entities|layer:flat|match:strict|boot:1000|seed:12345'
+    'khabar:0.1.0|data:0.2.0+f36ad5bd|split:test|task:entities|layer:flat|match:strict|boot:1000|seed:12345'
     """
-    parts = [f"khabar:{version}", f"data:{data_version}+{data_sha256[:8]}", f"task:{task}"]
+    parts = [f"khabar:{version}", f"data:{data_version}+{data_sha256[:8]}"]
+    parts += [f"split:{split}"] if split is not None else []
+    parts += [f"task:{task}"]
     parts += [f"{name}:{value}" for name, value in (("layer", layer), ("match", match)) if value is not None]
     parts += [f"{name}:{value}" for name, value in more.items()]
     parts += [f"boot:{resamples}", f"seed:{seed}"]

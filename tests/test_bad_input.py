@@ -94,7 +94,7 @@ CASE_NAMES = sorted(_prediction_cases(fmt.Document("x", "x" * 10, {})))
 def test_bad_prediction_record_is_one_line_naming_line_document_and_field(tmp_path, document, name):
     content, problem = _prediction_cases(document)[name]
     path, before = write(tmp_path / "pred.jsonl", content)
-    result = run_khabar("score", str(path), "--bootstrap", "0")
+    result = run_khabar("score", str(path), "--split", "all", "--bootstrap", "0")
     refused(result, [f"{path}:1{problem}"])
     assert path.read_bytes() == before
 
@@ -110,21 +110,21 @@ def test_whole_file_problems(tmp_path, document):
     }
     for name, (content, problem) in cases.items():
         path, before = write(tmp_path / name, content)
-        refused(run_khabar("score", str(path), "--bootstrap", "0"), [f"{path}{problem}"])
+        refused(run_khabar("score", str(path), "--split", "all", "--bootstrap", "0"), [f"{path}{problem}"])
         assert path.read_bytes() == before
 
 
 def test_not_a_file(tmp_path):
-    refused(run_khabar("score", str(tmp_path), "--bootstrap", "0"), [f"{tmp_path}: is a directory, not a JSON Lines file"])
-    refused(run_khabar("score", str(tmp_path / "missing.jsonl"), "--bootstrap", "0"), [f"{tmp_path / 'missing.jsonl'}: no such file"])
+    refused(run_khabar("score", str(tmp_path), "--split", "all", "--bootstrap", "0"), [f"{tmp_path}: is a directory, not a JSON Lines file"])
+    refused(run_khabar("score", str(tmp_path / "missing.jsonl"), "--split", "all", "--bootstrap", "0"), [f"{tmp_path / 'missing.jsonl'}: no such file"])
 
 
 def test_byte_order_mark_and_crlf_are_read_like_plain_utf8(tmp_path, document):
     line = record(document.id, entities=[])
     plain, _ = write(tmp_path / "plain.jsonl", line)
     marked, before = write(tmp_path / "marked.jsonl", "\ufeff" + line.replace("\n", "\r\n"))
-    expected = run_khabar("score", str(plain), "--task", "entities", "--bootstrap", "0", "--format", "json")
-    result = run_khabar("score", str(marked), "--task", "entities", "--bootstrap", "0", "--format", "json")
+    expected = run_khabar("score", str(plain), "--split", "all", "--task", "entities", "--bootstrap", "0", "--format", "json")
+    result = run_khabar("score", str(marked), "--split", "all", "--task", "entities", "--bootstrap", "0", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected.stdout
     assert marked.read_bytes() == before
@@ -133,11 +133,11 @@ def test_byte_order_mark_and_crlf_are_read_like_plain_utf8(tmp_path, document):
 def test_task_without_a_submitted_layer_is_refused_not_scored_zero(tmp_path, document):
     path, before = write(tmp_path / "entities-only.jsonl", record(document.id, entities=[]))
     refused(
-        run_khabar("score", str(path), "--task", "quotes", "--bootstrap", "0"),
+        run_khabar("score", str(path), "--split", "all", "--task", "quotes", "--bootstrap", "0"),
         [f"{path}: quotes: no document has this layer, so --task quotes has nothing to score"],
     )
     refused(
-        run_khabar("compare", str(path), str(path), "--task", "events", "--bootstrap", "1"),
+        run_khabar("compare", str(path), str(path), "--split", "all", "--task", "events", "--bootstrap", "1"),
         [f"{path}: events: no document has this layer, so --task events has nothing to score"],
     )
     assert path.read_bytes() == before
@@ -216,7 +216,7 @@ def test_gold_float_offset_is_a_validation_failure_not_a_traceback(repo_copy, fi
 
 
 def test_built_corpus_float_token_offset_is_refused(repo_copy):
-    data = repo_copy / "corpus" / "data" / "documents.jsonl"
+    data = fmt.gold_files(repo_copy / "corpus" / "data")[0]
     doc = json.loads(data.read_text(encoding="utf-8").splitlines()[0])
     doc["tokens"][0]["end"] = float(doc["tokens"][0]["end"])
     path, before = write(repo_copy / "broken.jsonl", json.dumps(doc, ensure_ascii=False) + "\n")

@@ -9,15 +9,20 @@ from khabar.corpus.build import iob2_names, outermost
 
 from conftest import run_khabar
 
-BUILT = ["corpus/data/documents.jsonl", "corpus/data/entities.jsonl", "corpus/data/quotes.jsonl", "corpus/data/events.jsonl", "corpus/data/MANIFEST.json", "croissant.json", "README.md"]
+def built_files(root) -> list[str]:
+    """Every file `khabar build` writes, as it stands in ``root``: each split's views and the rest."""
+    views = sorted(path.relative_to(root).as_posix() for path in (root / "corpus/data").glob("*/*.jsonl"))
+    assert views, f"no built view under {root}"
+    return [*views, "corpus/data/MANIFEST.json", "croissant.json", "README.md"]
 
 
 def built_bytes(root):
-    return {name: (root / name).read_bytes() for name in BUILT}
+    return {name: (root / name).read_bytes() for name in built_files(root)}
 
 
 def test_build_is_byte_identical_whatever_the_hash_seed(repo_copy):
-    for name in BUILT:
+    expected_files = built_files(repo_copy)
+    for name in expected_files:
         (repo_copy / name).unlink()
     (repo_copy / "README.md").write_text("# Khabar\n\n<!-- stats:start -->\n<!-- stats:end -->\n", encoding="utf-8")
     outputs = []
@@ -25,6 +30,7 @@ def test_build_is_byte_identical_whatever_the_hash_seed(repo_copy):
         result = run_khabar("build", root=repo_copy, env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr
         outputs.append(built_bytes(repo_copy))
+    assert list(outputs[0]) == expected_files
     assert outputs[0] == outputs[1] == outputs[2]
     assert {k: v for k, v in outputs[0].items() if k != "README.md"} == {k: v for k, v in built_bytes(fmt.ROOT).items() if k != "README.md"}
 
@@ -35,13 +41,27 @@ def test_check_passes_on_this_checkout():
 
 
 def test_check_names_a_stale_file_and_writes_nothing(repo_copy):
-    stale = repo_copy / "corpus/data/entities.jsonl"
+    stale = repo_copy / "corpus/data/dev/entities.jsonl"
     stale.write_text(stale.read_text(encoding="utf-8").replace('"O"', '"X"', 1) + "\n", encoding="utf-8")
+    leftover = repo_copy / "corpus/data/documents.jsonl"
+    leftover.write_text("{}\n", encoding="utf-8")
     before = stale.read_bytes()
     result = run_khabar("build", "--check", root=repo_copy)
     assert result.returncode == 1
-    assert result.stderr.splitlines() == ["corpus/data/entities.jsonl: stale (run `khabar build`)"]
-    assert stale.read_bytes() == before
+    assert result.stderr.splitlines() == [
+        "corpus/data/dev/entities.jsonl: stale (run `khabar build`)",
+        "corpus/data/documents.jsonl: stale (run `khabar build`)",
+    ]
+    assert stale.read_bytes() == before and leftover.exists()
+
+
+def test_build_removes_a_data_file_the_corpus_no_longer_gives(repo_copy):
+    leftover = repo_copy / "corpus/data/documents.jsonl"
+    leftover.write_text("{}\n", encoding="utf-8")
+    result = run_khabar("build", root=repo_copy)
+    assert result.returncode == 0, result.stderr
+    assert "removed corpus/data/documents.jsonl" in result.stdout.splitlines()
+    assert not leftover.exists()
 
 
 def test_check_notices_a_gold_change(repo_copy):
@@ -51,7 +71,7 @@ def test_check_notices_a_gold_change(repo_copy):
     path.write_text(fmt.dumps_annotation(fmt.document_from_json(doc)), encoding="utf-8")
     result = run_khabar("build", "--check", root=repo_copy)
     assert result.returncode == 1
-    assert "corpus/data/documents.jsonl: stale (run `khabar build`)" in result.stderr.splitlines()
+    assert f"corpus/data/{doc['meta']['split']}/documents.jsonl: stale (run `khabar build`)" in result.stderr.splitlines()
 
 
 def test_manifest_hashes_the_built_files():
@@ -78,7 +98,7 @@ def decode_iob2(tags: list[str]) -> list[tuple[int, int, str]]:
 
 def test_entity_view_iob2_decodes_to_the_outermost_mentions(corpus):
     names = iob2_names()
-    rows = [json.loads(line) for line in (fmt.DATA_DIR / "entities.jsonl").open(encoding="utf-8")]
+    rows = [json.loads(line) for path in sorted(fmt.DATA_DIR.glob("*/entities.jsonl")) for line in path.open(encoding="utf-8")]
     by_document = {}
     for row in rows:
         for start, end, kind in decode_iob2([names[t] for t in row["ner_tags"]]):
@@ -97,3 +117,27 @@ def test_readme_shows_the_statistics_of_khabar_stats():
     block = readme.split("<!-- stats:start -->\n", 1)[1].split("<!-- stats:end -->", 1)[0]
     assert block == stats.stdout
     assert "| mentions |" in block and "| 0 |" not in block.split("| mentions by type")[0]
+
+
+def test_stats_count_each_split_and_the_whole(corpus):
+    # two copies of a document, one in dev and one in test: each column counts its own, "all" both
+    doc = corpus[0]
+    dev = fmt.Document(id="a", text=doc.text, meta={**doc.meta, "split": "dev"}, entities=doc.entities[:3], sentences=doc.sentences)
+    test = fmt.Document(id="b", text=doc.text, meta={**doc.meta, "split": "test", "source": "wikinews"}, entities=doc.entities[:1], sentences=doc.sentences)
+    from khabar.corpus.stats import stats_by_split, stats_markdown
+
+    columns = stats_by_split([dev, test])
+    assert list(columns) == ["dev", "test", "all"]
+    assert [columns[c]["corpus"]["mentions"] for c in columns] == [3, 1, 4]
+    assert columns["all"]["documents by source"] == {doc.meta["source"]: 1, "wikinews": 1} if doc.meta["source"] != "wikinews" else {"wikinews": 2}
+    table = stats_markdown(columns)
+    assert "| mentions | 3 | 1 | 4 |" in table.splitlines()
+    assert "| sentences | dev | test | all |" not in table and "| corpus | dev | test | all |" in table
+
+
+def test_each_split_file_holds_the_documents_its_meta_names(corpus):
+    for split in fmt.SPLITS:
+        path = fmt.split_file("documents", split)
+        expected = sorted(doc.id for doc in corpus if doc.meta["split"] == split)
+        found = sorted(json.loads(line)["id"] for line in path.open(encoding="utf-8")) if path.exists() else []
+        assert found == expected, split

@@ -48,7 +48,8 @@ def test_mlcroissant_rejects_a_broken_description(metadata, tmp_path):
 
 def test_every_data_file_is_listed_with_its_real_hash(metadata):
     listed = {f["contentUrl"]: f["sha256"] for f in metadata["distribution"]}
-    on_disk = {f"corpus/data/{p.name}": fmt.sha256_file(p) for p in sorted(fmt.DATA_DIR.glob("*.jsonl"))}
+    on_disk = {f"corpus/data/{p.relative_to(fmt.DATA_DIR).as_posix()}": fmt.sha256_file(p) for p in sorted(fmt.DATA_DIR.glob("*/*.jsonl"))}
+    assert on_disk
     assert listed == on_disk
 
 

@@ -35,9 +35,10 @@ def test_annotation_round_trip_is_byte_identical():
 
 
 def test_built_document_round_trip_is_byte_identical():
-    lines = (fmt.DOCUMENTS_FILE).read_text(encoding="utf-8").splitlines()
-    documents = fmt.load_corpus()
-    assert [fmt.dumps_line(fmt.document_to_json(doc)) for doc in documents] == lines
+    for path in fmt.gold_files():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        documents = fmt.load_corpus(path)
+        assert lines and [fmt.dumps_line(fmt.document_to_json(doc)) for doc in documents] == lines
 
 
 def test_document_text_is_the_seed_text(corpus):
@@ -70,7 +71,7 @@ def test_labels_come_from_the_schema_folder():
 
 def test_a_bad_token_span_in_a_built_file_is_named(tmp_path):
     # The layout arrays are checked in bulk for speed; a bad one must still get its own line.
-    line = fmt.DOCUMENTS_FILE.read_text(encoding="utf-8").splitlines()[0]
+    line = fmt.gold_files()[0].read_text(encoding="utf-8").splitlines()[0]
     doc = json.loads(line)
     doc["tokens"][3] = {"start": doc["tokens"][3]["end"], "end": doc["tokens"][3]["start"]}
     doc["sentences"][1]["end"] = len(doc["text"]) + 1

@@ -1,4 +1,5 @@
-"""The repository loads with Hugging Face `datasets`, offline, for every config."""
+"""The repository loads with Hugging Face `datasets`, offline, for every config and every split that has
+documents."""
 
 from __future__ import annotations
 
@@ -8,6 +9,12 @@ import pytest
 
 from khabar.corpus import format as fmt
 from khabar.corpus.build import iob2_names
+
+CONFIGS = ("documents", "entities", "quotes", "events")
+
+
+def built_splits() -> list[str]:
+    return [split for split in fmt.SPLITS if fmt.split_file("documents", split).is_file()]
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +26,7 @@ def load(tmp_path_factory, monkeypatch_module):
 
     cache = tmp_path_factory.mktemp("hf_cache")
     datasets.disable_progress_bars()
-    return lambda name: datasets.load_dataset(str(fmt.ROOT), name, split="test", cache_dir=str(cache))
+    return lambda name, split: datasets.load_dataset(str(fmt.ROOT), name, split=split, cache_dir=str(cache))
 
 
 @pytest.fixture(scope="module")
@@ -28,20 +35,32 @@ def monkeypatch_module():
         yield patch
 
 
-def built_rows(name):
-    return [json.loads(line) for line in (fmt.DATA_DIR / f"{name}.jsonl").open(encoding="utf-8")]
+def built_rows(name, split):
+    return [json.loads(line) for line in fmt.split_file(name, split).open(encoding="utf-8")]
 
 
-@pytest.mark.parametrize("name", ["documents", "entities", "quotes", "events"])
-def test_every_config_loads_the_built_rows(load, name):
-    dataset = load(name)
-    rows = built_rows(name)
+def test_some_split_is_built():
+    assert built_splits(), "no split of corpus/data/ has documents"
+
+
+@pytest.mark.parametrize("split", fmt.SPLITS)
+@pytest.mark.parametrize("name", CONFIGS)
+def test_every_config_loads_the_built_rows_of_each_split(load, name, split):
+    if split not in built_splits():
+        pytest.skip(f"the {split} split has no gold yet")
+    dataset = load(name, split)
+    rows = built_rows(name, split)
     assert dataset.num_rows == len(rows) > 0
     loaded = dataset.to_list()
     if name == "entities":
         for row in rows:
             row["ner_tags"] = list(row["ner_tags"])
     assert [_without_nulls(r) for r in loaded] == [_without_nulls(r) for r in rows]
+
+
+def test_each_document_is_in_the_split_its_meta_names(load):
+    for split in built_splits():
+        assert {row["meta"]["split"] for row in load("documents", split)} == {split}
 
 
 def _without_nulls(value):
@@ -54,7 +73,7 @@ def _without_nulls(value):
 
 
 def test_ner_tag_names_are_in_the_documented_order(load):
-    names = load("entities").features["ner_tags"].feature.names
+    names = load("entities", built_splits()[0]).features["ner_tags"].feature.names
     assert names == iob2_names()
     assert names[:3] == ["O", "B-PERS", "I-PERS"]
 
@@ -62,6 +81,8 @@ def test_ner_tag_names_are_in_the_documented_order(load):
 def test_default_config_is_documents(monkeypatch_module, tmp_path):
     import datasets
 
-    dataset = datasets.load_dataset(str(fmt.ROOT), split="test", cache_dir=str(tmp_path))
+    dataset = datasets.load_dataset(str(fmt.ROOT), split="dev", cache_dir=str(tmp_path))
     assert set(dataset.features) >= {"id", "text", "meta", "sentences", "tokens", "entities", "quotes", "events"}
-    assert dataset[0]["meta"]["published"] == "Thursday 5 October 2023, 03:55 GMT"
+    first = next(row for row in dataset if row["id"] == "000_0d083f3321f654a4")
+    assert first["meta"]["published"] == "Thursday 5 October 2023, 03:55 GMT"
+    assert first["meta"]["licence"]["text"] == "LicenseRef-publisher-copyright"

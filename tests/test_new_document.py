@@ -17,7 +17,8 @@ def add_seed(root, doc_id="001_test"):
     index = json.loads((root / "seeds/index.json").read_text(encoding="utf-8"))
     index["documents"].append(
         {"id": doc_id, "file": f"seeds/{doc_id}.txt", "sha256": hashlib.sha256(seed.read_bytes()).hexdigest(),
-         "publisher": "Test", "published": "Monday 1 January 2024", "language": "ar"}
+         "source": "wikinews", "publisher": "Test", "title": "قال المتحدث: نعم.", "published": "Monday 1 January 2024",
+         "language": "ar", "licence": {"text": "CC-BY-2.5", "annotations": "CC-BY-4.0", "attribution": "Test"}, "split": "test"}
     )
     (root / "seeds/index.json").write_text(json.dumps(index, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
@@ -28,8 +29,10 @@ def test_new_document_starts_an_empty_valid_annotation(repo_copy):
     assert result.returncode == 0, result.stderr
     created = json.loads((repo_copy / "corpus/annotations/001_test.json").read_text(encoding="utf-8"))
     assert created["text"] == TEXT and created["meta"]["publisher"] == "Test"
+    assert (created["meta"]["source"], created["meta"]["split"], created["meta"]["licence"]["text"]) == ("wikinews", "test", "CC-BY-2.5")
     assert [created[k] for k in ("clusters", "entities", "quotes", "events")] == [[], [], [], []]
-    assert run_khabar("validate", root=repo_copy).stdout == "2 document(s) valid\n"
+    annotated = len(list((repo_copy / "corpus/annotations").glob("*.json")))
+    assert run_khabar("validate", root=repo_copy).stdout == f"{annotated} document(s) valid\n"
 
 
 def test_new_document_refuses_unknown_ids_and_existing_files(repo_copy):
@@ -43,8 +46,20 @@ def test_new_document_refuses_unknown_ids_and_existing_files(repo_copy):
     assert path.read_bytes() == before
 
 
-def test_a_listed_seed_without_annotation_fails_validation(repo_copy):
+def test_a_listed_seed_without_annotation_is_not_in_the_corpus(repo_copy):
+    """A seed enters the corpus when its gold exists: until then it validates and builds without it."""
     add_seed(repo_copy)
+    annotated = len(list((repo_copy / "corpus/annotations").glob("*.json")))
+    assert run_khabar("validate", root=repo_copy).stdout == f"{annotated} document(s) valid\n"
+    assert run_khabar("build", "--check", root=repo_copy).returncode == 0
+
+
+def test_an_annotated_seed_whose_index_entry_lacks_a_field_fails_validation(repo_copy):
+    add_seed(repo_copy)
+    assert run_khabar("new-document", "001_test", root=repo_copy).returncode == 0
+    index = json.loads((repo_copy / "seeds/index.json").read_text(encoding="utf-8"))
+    del index["documents"][-1]["split"]
+    (repo_copy / "seeds/index.json").write_text(json.dumps(index, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     result = run_khabar("validate", root=repo_copy)
     assert result.returncode == 1
-    assert result.stderr == "seeds/index.json: documents: 001_test has no annotation file corpus/annotations/001_test.json\n"
+    assert result.stderr == "seeds/index.json: documents[001_test]: lacks split (docs/sources.md lists the fields)\n"

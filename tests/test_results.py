@@ -21,13 +21,16 @@ def test_fresh_evaluation_reproduces_results_and_readme_table(tmp_path):
     assert readme.split("<!-- results:start -->\n")[1].split("<!-- results:end -->")[0] == table.stdout
 
 
-def test_results_files_carry_signatures_of_this_data(tmp_path):
-    from khabar.corpus.build import data_fingerprint
+def test_results_files_carry_signatures_of_this_data_and_split(tmp_path):
+    from khabar.corpus.results import reported_split
 
-    version, sha256 = data_fingerprint()
+    split = reported_split()
+    version, sha256 = fmt.data_fingerprint(split)
     for path in sorted((fmt.ROOT / "results").glob("*.json")):
-        reports = fmt.read_json_file(path)["reports"]
+        result = fmt.read_json_file(path)
+        assert result["split"] == split
+        reports = result["reports"]
         assert {r["task"] for r in reports} == {"entities", "quotes", "events"}
         for report in reports:
-            assert f"|data:{version}+{sha256[:8]}|" in report["signature"]
+            assert f"|data:{version}+{sha256[:8]}|split:{split}|" in report["signature"]
             assert report["bootstrap"]["resamples"] == 1000

@@ -15,7 +15,7 @@ from khabar.corpus.tokenize import split_sentences, tokenize
 
 TEXT = "قال وزير الخارجية العراقي فؤاد حسين إن بغداد ترحب بالوفد. وأضاف أن اللقاء في القاهرة."
 MENTIONS = [("وزير الخارجية العراقي", "OCC"), ("العراقي", "GPE"), ("فؤاد حسين", "PERS"), ("بغداد", "GPE"), ("القاهرة", "GPE")]
-SIGNATURE = re.compile(r"^khabar:[^|]+\|data:[^|+]+\+[0-9a-f]{8}\|task:entities\|layer:flat\|match:strict\|boot:50\|seed:7$")
+SIGNATURE = re.compile(r"^khabar:[^|]+\|data:[^|+]+\+[0-9a-f]{8}\|split:all\|task:entities\|layer:flat\|match:strict\|boot:50\|seed:7$")
 
 
 def _span(word: str) -> tuple[int, int]:
@@ -175,3 +175,17 @@ def test_score_pauses_the_collector_and_leaves_it_as_it_found_it(files, capsys, 
     finally:
         gc.unfreeze()
     assert "strict" in capsys.readouterr().out
+
+
+def test_split_selects_the_gold_documents_and_is_named_in_the_signature(files, tmp_path):
+    # the hand-made document, put in dev: --split dev scores it, --split test finds no gold to score
+    gold = json.loads(files["gold"].read_text(encoding="utf-8"))
+    gold["meta"]["split"] = "dev"
+    dev_gold = tmp_path / "dev-gold.jsonl"
+    dev_gold.write_text(json.dumps(gold, ensure_ascii=False) + "\n", encoding="utf-8")
+    scored = run_khabar("score", str(files["perfect"]), "--gold", str(dev_gold), "--split", "dev", "--bootstrap", "0")
+    assert scored.returncode == 0, scored.stderr
+    assert "|split:dev|" in scored.stdout.splitlines()[-1]
+    empty = run_khabar("score", str(files["perfect"]), "--gold", str(dev_gold), "--split", "test", "--bootstrap", "0")
+    assert (empty.returncode, empty.stdout) == (2, "")
+    assert empty.stderr == f"{dev_gold}: no document in the file of the test split\n"

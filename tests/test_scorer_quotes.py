@@ -265,15 +265,16 @@ def test_score_and_compare_on_the_command_line_are_identical_whatever_the_hash_s
     gold_file = tmp_path / "gold.jsonl"
     write_predictions([prediction_from_document(doc) for doc in corpus], gold_file)
     for command in (
-        ("score", str(submission), "--task", task, "--format", "json", "--bootstrap", "50"),
-        ("compare", str(submission), str(gold_file), "--task", task, "--format", "json", "--bootstrap", "50"),
+        ("score", str(submission), "--split", "all", "--task", task, "--format", "json", "--bootstrap", "50"),
+        ("compare", str(submission), str(gold_file), "--split", "all", "--task", task, "--format", "json", "--bootstrap", "50"),
     ):
         outputs = {run_khabar(*command, env={"PYTHONHASHSEED": seed}).stdout for seed in ("0", "1", "4242")}
         assert len(outputs) == 1, command
         report = json.loads(outputs.pop())
         assert report["task"] == task
-        assert report["signature"].split("|")[3] == "match:" + ("end_to_end" if task == "quotes" else "argument_classification")
-    report = json.loads(run_khabar("score", str(submission), "--task", task, "--format", "json", "--bootstrap", "0").stdout)
+        assert report["signature"].split("|")[2] == "split:all"
+        assert report["signature"].split("|")[4] == "match:" + ("end_to_end" if task == "quotes" else "argument_classification")
+    report = json.loads(run_khabar("score", str(submission), "--split", "all", "--task", task, "--format", "json", "--bootstrap", "0").stdout)
     headline = report["metrics"]["end_to_end" if task == "quotes" else "argument_classification"]["overall"]
     assert 0 < headline["f1"] < 1
 
