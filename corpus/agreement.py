@@ -16,10 +16,38 @@ from khabar.corpus import format as fmt
 from khabar.corpus.build import with_layout
 
 
-def read_pair(folder_a: Path, folder_b: Path) -> tuple[list[fmt.Document], list[fmt.Document]]:
-    """The documents both folders annotate, with their layout, in id order."""
-    a = {d.id: with_layout(d) for d in fmt.read_annotations(fmt.annotation_paths(folder_a))}
-    b = {d.id: with_layout(d) for d in fmt.read_annotations(fmt.annotation_paths(folder_b))}
+BATCHES_FILE = fmt.ROOT / "corpus" / "agreement" / "batches.json"
+"""The annotation batches in the order they were annotated, each with the guidelines version its passes
+followed, so that agreement is reported per batch and drift stays visible."""
+
+
+def batches() -> dict[str, dict]:
+    """Batch name -> ``{"guidelines", "documents", "note"}``, as recorded in ``batches.json``."""
+    return {batch["name"]: batch for batch in fmt.read_json_file(BATCHES_FILE)["batches"]}
+
+
+def batch_documents(name: str) -> list[str]:
+    known = batches()
+    if name not in known:
+        raise fmt.InputError(f"{fmt.display_path(BATCHES_FILE)}: no batch {name!r} (known: {', '.join(known)})")
+    return list(known[name]["documents"])
+
+
+def read_pair(folder_a: Path, folder_b: Path, ids: Sequence[str] | None = None) -> tuple[list[fmt.Document], list[fmt.Document]]:
+    """The documents both folders annotate (or only ``ids``, which both must have), with their layout,
+    in id order."""
+
+    def read(folder: Path) -> dict[str, fmt.Document]:
+        paths = fmt.annotation_paths(folder)
+        if ids is not None:
+            by_id = {p.stem: p for p in paths}
+            missing = sorted(set(ids) - set(by_id))
+            if missing:
+                raise fmt.InputError(f"{fmt.display_path(folder)}: no annotation of {', '.join(missing)}")
+            paths = [by_id[i] for i in sorted(set(ids))]
+        return {d.id: with_layout(d) for d in fmt.read_annotations(paths)}
+
+    a, b = read(folder_a), read(folder_b)
     if set(a) != set(b):
         raise fmt.InputError(f"{folder_a} and {folder_b} annotate different documents: {sorted(set(a) ^ set(b))}")
     if not a:
@@ -165,10 +193,34 @@ def _event_disagreements(a, b, show):
             yield "event missing", f"only {side} has {only[0]} trigger {show(*span)}"
 
 
+PER_DOCUMENT = (
+    ("entities", "flat mentions, exact span and type", "NER flat"),
+    ("entities", "nested mentions, exact span and type", "NER nested"),
+    ("quotes", "end_to_end", "quotes e2e"),
+    ("events", "trigger_classification", "triggers"),
+    ("events", "argument_classification", "arguments"),
+)
+"""The measures of the per-document table: the headline of each layer."""
+
+
+def per_document_table(docs_a: Sequence[fmt.Document], docs_b: Sequence[fmt.Document]) -> list[str]:
+    """A Markdown table of each document's headline agreement, so that a hard article stands out.
+    A measure neither side has anything for is shown as —."""
+    lines = ["| document | " + " | ".join(short for *_, short in PER_DOCUMENT) + " |", "|---|" + "---:|" * len(PER_DOCUMENT)]
+    for a, b in zip(docs_a, docs_b):
+        found = {(layer, measure): f1 for layer, measure, f1 in agreement_table([a], [b])}
+        empty = {"quotes": not (a.quotes or b.quotes), "events": not (a.events or b.events), "entities": False}
+        cells = ["—" if empty[layer] else f"{100 * found[(layer, measure)]:.1f}" for layer, measure, _ in PER_DOCUMENT]
+        lines.append(f"| {a.id} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def render(docs_a, docs_b) -> str:
     lines = ["| layer | measure | F1 (B against A) |", "|---|---|---:|"]
     lines += [f"| {layer} | {measure} | {100 * f1:.1f} |" for layer, measure, f1 in agreement_table(docs_a, docs_b)]
     lines.append("")
+    if len(docs_a) > 1:
+        lines += ["Per document:", "", *per_document_table(docs_a, docs_b), ""]
     for a, b in zip(docs_a, docs_b):
         found = list(disagreements(a, b))
         lines.append(f"Disagreements in {a.id}: {len(found)}")
@@ -182,7 +234,10 @@ def render(docs_a, docs_b) -> str:
 
 
 def agreement_command(args: argparse.Namespace) -> int:
-    docs_a, docs_b = read_pair(args.a, args.b)
+    ids = None if args.batch is None else batch_documents(args.batch)
+    if args.doc:
+        ids = sorted(set(ids or ()) | set(args.doc))
+    docs_a, docs_b = read_pair(args.a, args.b, ids)
     print(render(docs_a, docs_b), end="")
     return 0
 
@@ -194,8 +249,10 @@ def register(subparsers) -> None:
         subparsers,
         "agreement",
         help="compare two independent annotations: agreement per layer and every disagreement by kind",
-        example="khabar agreement corpus/agreement/a corpus/agreement/b",
+        example="khabar agreement corpus/agreement/a corpus/agreement/b --batch 1",
     )
     p.add_argument("a", type=Path, help="folder of annotator A's files")
     p.add_argument("b", type=Path, help="folder of annotator B's files")
+    p.add_argument("--batch", metavar="NAME", help="only the documents of this batch of corpus/agreement/batches.json")
+    p.add_argument("--doc", action="append", metavar="ID", help="only this document (repeatable; adds to --batch)")
     p.set_defaults(func=agreement_command)

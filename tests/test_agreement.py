@@ -1,8 +1,11 @@
-"""The agreement report: both raw annotations are kept and valid, and docs/agreement.md shows what
-`khabar agreement` computes from them."""
+"""The agreement report: both raw annotations of every gold document are kept and valid, every raw pass
+belongs to a recorded batch, and docs/agreement.md shows what `khabar agreement` computes per batch."""
 
 from __future__ import annotations
 
+import pytest
+
+from khabar.corpus import agreement
 from khabar.corpus import format as fmt
 
 from conftest import run_khabar
@@ -10,24 +13,48 @@ from conftest import run_khabar
 AGREEMENT = fmt.ROOT / "corpus" / "agreement"
 
 
-def test_both_raw_annotations_are_kept_and_valid():
-    for annotator in ("a", "b"):
-        paths = fmt.annotation_paths(AGREEMENT / annotator)
-        assert [p.stem for p in paths] == [p.stem for p in fmt.annotation_paths()]
-        assert all(fmt.read_annotation(p).entities for p in paths)
+def test_every_gold_document_keeps_both_raw_annotations_and_they_are_valid():
+    gold = {p.stem for p in fmt.annotation_paths()}
+    passes = {annotator: {p.stem: p for p in fmt.annotation_paths(AGREEMENT / annotator)} for annotator in ("a", "b")}
+    assert gold and gold <= set(passes["a"]) and gold <= set(passes["b"])
+    assert set(passes["a"]) == set(passes["b"])
+    for paths in passes.values():
+        assert all(fmt.read_annotation(p).entities for p in paths.values())
 
 
-def test_report_table_is_what_the_scorers_compute():
-    result = run_khabar("agreement", "corpus/agreement/a", "corpus/agreement/b")
+def test_every_raw_pass_is_in_exactly_one_batch():
+    recorded = [doc_id for batch in agreement.batches().values() for doc_id in batch["documents"]]
+    assert len(recorded) == len(set(recorded)), "a document is in two batches"
+    assert {p.stem for p in fmt.annotation_paths(AGREEMENT / "a")} <= set(recorded)
+
+
+@pytest.mark.parametrize("batch", sorted(agreement.batches()))
+def test_report_table_of_each_batch_is_what_the_scorers_compute(batch):
+    present = {p.stem for p in fmt.annotation_paths(AGREEMENT / "a")}
+    if not set(agreement.batch_documents(batch)) <= present:
+        pytest.skip(f"batch {batch} is not annotated yet")
+    result = run_khabar("agreement", "corpus/agreement/a", "corpus/agreement/b", "--batch", batch)
     assert result.returncode == 0, result.stderr
-    table = result.stdout.split("\n\nDisagreements")[0] + "\n"
+    table = result.stdout.split("\n\nDisagreements")[0].split("\n\nPer document:")[0] + "\n"
     report = (fmt.ROOT / "docs" / "agreement.md").read_text(encoding="utf-8")
-    assert report.split("<!-- agreement:start -->\n")[1].split("<!-- agreement:end -->")[0] == table
+    marker = f"<!-- agreement-{batch}:start -->\n"
+    assert marker in report, f"docs/agreement.md has no table for batch {batch}"
+    assert report.split(marker)[1].split(f"<!-- agreement-{batch}:end -->")[0] == table
 
 
 def test_an_annotation_agrees_fully_with_itself():
     result = run_khabar("agreement", "corpus/annotations", "corpus/annotations")
     assert result.returncode == 0, result.stderr
-    rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and not line.startswith("| layer")]
-    assert rows and all(line.endswith("| 100.0 |") for line in rows)
-    assert "Disagreements in 000_0d083f3321f654a4: 0" in result.stdout
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and not line.startswith(("| layer", "| document"))]
+    assert rows and all(line.endswith(("| 100.0 |", "| — |")) for line in rows)
+    documents = [p.stem for p in fmt.annotation_paths()]
+    assert all(f"Disagreements in {doc_id}: 0" in result.stdout for doc_id in documents)
+
+
+def test_a_batch_limits_the_comparison_to_its_documents():
+    result = run_khabar("agreement", "corpus/agreement/a", "corpus/agreement/b", "--batch", "0.1")
+    assert result.returncode == 0, result.stderr
+    compared = [line.split(":")[0] for line in result.stdout.splitlines() if line.startswith("Disagreements in")]
+    assert compared == ["Disagreements in 000_0d083f3321f654a4"]
+    unknown = run_khabar("agreement", "corpus/agreement/a", "corpus/agreement/b", "--batch", "nope")
+    assert unknown.returncode == 2 and unknown.stderr.startswith("corpus/agreement/batches.json: no batch 'nope'")
