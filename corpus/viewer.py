@@ -447,8 +447,28 @@ def _event_table(doc: fmt.Document, comparison: Comparison | None) -> str:
     )
 
 
+META_SHOWN = ("publisher", "published", "date_extracted", "topic", "split")
+"""The metadata a document's heading shows, when the document has it."""
+
+
+def _document_index(documents: Sequence[fmt.Document]) -> str:
+    """A table of contents: each document with a link to it, its split, outlet and title."""
+    rows = "".join(
+        f'<tr><td class="en"><a href="#doc-{escape(doc.id)}">{escape(doc.id)}</a></td>'
+        f'<td class="en">{escape(str(doc.meta.get("split", "—")))}</td>'
+        f'<td class="en">{escape(str(doc.meta.get("publisher", "—")))}</td>'
+        f"<td>{escape(str(doc.meta.get('title', '')))}</td></tr>"
+        for doc in documents
+    )
+    return (
+        '<nav class="index"><h2 class="en">Documents</h2><table><thead><tr>'
+        '<th class="en">id</th><th class="en">split</th><th class="en">publisher</th><th class="en">title</th>'
+        f"</tr></thead><tbody>{rows}</tbody></table></nav>"
+    )
+
+
 def _document_section(doc: fmt.Document, comparison: Comparison | None) -> str:
-    meta = " · ".join(str(doc.meta[key]) for key in ("publisher", "published") if doc.meta.get(key))
+    meta = " · ".join(str(doc.meta[key]) for key in META_SHOWN if doc.meta.get(key))
     return (
         f'<article class="document" id="doc-{escape(doc.id)}" data-doc="{escape(doc.id)}">'
         f'<h2 class="en">{escape(doc.id)}</h2><p class="meta">{escape(meta)}</p>'
@@ -488,6 +508,8 @@ def render_page(
         f'<header><h1>Khabar <span lang="ar">خبر</span></h1><p class="sub en">{escape(subtitle)}</p></header>',
         _legend(compared),
     ]
+    if len(documents) > 1:
+        parts.append(_document_index(documents))
     if compared:
         parts.append(_score_table([(doc_id, c) for doc_id, c in comparisons if c is not None], compared))
     by_id = dict(comparisons)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -377,3 +378,16 @@ class ScoreRows(HTMLParser):
     def handle_data(self, data):
         if self._numeric:
             self._row.append(data)
+
+
+def test_a_page_of_several_documents_opens_with_an_index_linking_each(corpus):
+    # two documents (the second a renamed copy, in test): the index lists both, in page order, with
+    # their splits, and each link points at its document's section
+    doc = corpus[0]
+    other = fmt.Document(id="zz_copy", text=doc.text, meta={**doc.meta, "split": "test", "title": "نسخة"})
+    page = render_page([doc, other])
+    index = page.split('<nav class="index">', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'href="#doc-([^"]+)"', index) == [doc.id, "zz_copy"]
+    assert f'<td class="en">{doc.meta["split"]}</td>' in index and '<td class="en">test</td>' in index
+    assert 'id="doc-zz_copy"' in page
+    assert '<nav class="index">' not in render_page([doc])
