@@ -1037,13 +1037,21 @@ def prediction_from_document(doc: Document) -> Prediction:
     gold-against-itself scoring and inter-annotator agreement (one annotator's file scored as the
     other's prediction) use."""
 
-    def span_of(mention_id: str | None) -> Span | None:
-        return None if mention_id is None else doc.mention(mention_id).span
+    first_mention = {}
+    for m in sorted(doc.entities, key=lambda m: (m.start, m.end)):
+        first_mention.setdefault(m.entity, m.span)
+
+    def source_of(quote: Quote) -> Span | None:
+        """The quote's source mention; without one (a dropped subject), the speaker's first mention, since
+        a submission names a speaker by any mention of it."""
+        if quote.source is not None:
+            return doc.mention(quote.source).span
+        return None if quote.speaker is None else first_mention.get(quote.speaker)
 
     return Prediction(
         id=doc.id,
         entities=tuple(PredictedEntity(m.start, m.end, m.type) for m in ner_mentions(doc)),
-        quotes=tuple(PredictedQuote(q.type, q.content, q.cue, span_of(q.source)) for q in doc.quotes),
+        quotes=tuple(PredictedQuote(q.type, q.content, q.cue, source_of(q)) for q in doc.quotes),
         events=tuple(
             PredictedEvent(
                 e.type,

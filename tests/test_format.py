@@ -126,3 +126,16 @@ def test_collector_is_paused_while_reading_and_restored_after():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_gold_as_a_prediction_names_a_sourceless_speaker_by_its_first_mention():
+    # «قال: نعم.» after a sentence naming the speaker: the quote has no source mention (dropped subject)
+    # but a speaker cluster, so the prediction names the speaker by the cluster's first mention (0:3)
+    text = "علي هنا. وقال إنه يوافق."
+    mentions = (fmt.Mention("T1", 0, 3, "علي", "PERS", "name", "E1"), fmt.Mention("T2", 15, 16, "ه", "PERS", "pronoun", "E1"))
+    quote = fmt.Quote("Q1", "indirect", fmt.Span(17, 23), fmt.Span(10, 13), None, "E1")
+    doc = fmt.Document("d", text, {}, entities=mentions, clusters=(fmt.Cluster("E1", "PERS", "علي"),), quotes=(quote,))
+    (predicted,) = fmt.prediction_from_document(doc).quotes
+    assert predicted.source == fmt.Span(0, 3)
+    silent = fmt.Document("d", text, {}, entities=mentions, clusters=doc.clusters, quotes=(fmt.Quote("Q1", "indirect", fmt.Span(17, 23), fmt.Span(10, 13), None, None),))
+    assert fmt.prediction_from_document(silent).quotes[0].source is None
