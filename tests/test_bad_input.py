@@ -130,8 +130,8 @@ def test_byte_order_mark_and_crlf_are_read_like_plain_utf8(tmp_path, document):
     assert marked.read_bytes() == before
 
 
-def test_task_without_a_submitted_layer_is_refused_not_scored_zero(tmp_path, document):
-    path, before = write(tmp_path / "entities-only.jsonl", record(document.id, entities=[]))
+def test_task_without_a_submitted_layer_is_refused_not_scored_zero(tmp_path, corpus):
+    path, before = write(tmp_path / "entities-only.jsonl", "".join(record(doc.id, entities=[]) for doc in corpus))
     refused(
         run_khabar("score", str(path), "--split", "all", "--task", "quotes", "--bootstrap", "0"),
         [f"{path}: quotes: no document has this layer, so --task quotes has nothing to score"],

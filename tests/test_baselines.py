@@ -276,7 +276,8 @@ def test_baselines_never_read_gold_layers(name):
 def test_cli_run_on_corpus_equals_run_on_text_only_copy(tmp_path, capsys):
     corpus, stripped = documents_without_gold()
     text_only = tmp_path / "documents.jsonl"
-    text_only.write_text("".join(json.dumps({"id": d.id, "text": d.text}, ensure_ascii=False) + "\n" for d in stripped), encoding="utf-8")
+    in_file_order = sorted(stripped, key=lambda d: (fmt.SPLITS.index(d.meta["split"]), d.id))  # the default input reads dev, then test
+    text_only.write_text("".join(json.dumps({"id": d.id, "text": d.text}, ensure_ascii=False) + "\n" for d in in_file_order), encoding="utf-8")
     assert main(["baseline", "run", "rules", "--out", str(tmp_path / "a.jsonl")]) == 0
     assert main(["baseline", "run", "rules", "--input", str(text_only), "--out", str(tmp_path / "b.jsonl")]) == 0
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()

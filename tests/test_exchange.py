@@ -281,11 +281,12 @@ def test_import_never_overwrites_without_force(tmp_path):
 
 def test_export_never_overwrites_an_ann_without_force(tmp_path):
     assert run_khabar("export", "brat", "--out", str(tmp_path)).returncode == 0
-    ann = next(tmp_path.glob("*.ann"))
+    existing = sorted(tmp_path.glob("*.ann"))
+    ann = existing[0]
     ann.write_text("T1\tPERS 0 1\tا\n", encoding="utf-8")
     result = run_khabar("export", "brat", "--out", str(tmp_path))
     assert result.returncode == 2
-    assert result.stderr.splitlines() == [f"{ann}: already exists; not overwriting it (use --force)"]
+    assert sorted(result.stderr.splitlines()) == [f"{path}: already exists; not overwriting it (use --force)" for path in existing]
     assert ann.read_text(encoding="utf-8") == "T1\tPERS 0 1\tا\n"
 
 
