@@ -68,7 +68,7 @@ Items = list[tuple[list[list[str]], list[str]]]
 
 
 @dataclass(frozen=True)
-class Sentence:
+class TaggedSentence:
     """A training or validation sentence: its tokens as the baselines see them, and one tag per token."""
 
     tokens: Tokens
@@ -79,9 +79,9 @@ class Sentence:
 # WojoodNER files
 
 
-def read_wojood(path: Path) -> list[Sentence]:
+def read_wojood(path: Path) -> list[TaggedSentence]:
     """The sentences of a WojoodNER file, outermost layer only, re-tokenized (module docstring)."""
-    sentences: list[Sentence] = []
+    sentences: list[TaggedSentence] = []
     words: list[tuple[str, str]] = []
     for number, line in fmt.text_lines(Path(path), "a WojoodNER file"):
         fields = line.split()
@@ -99,7 +99,7 @@ def read_wojood(path: Path) -> list[Sentence]:
     return sentences
 
 
-def _sentence(words: Sequence[tuple[str, str]]) -> Sentence:
+def _sentence(words: Sequence[tuple[str, str]]) -> TaggedSentence:
     text = " ".join(word for word, _ in words)
     tokens = Tokens.of(text)
     word_starts, offset = [], 0
@@ -112,7 +112,7 @@ def _sentence(words: Sequence[tuple[str, str]]) -> Sentence:
         tag = words[word][1]
         tags.append(tag if word != previous or tag == "O" else "I-" + tag[2:])
         previous = word
-    return Sentence(tokens, tuple(tags))
+    return TaggedSentence(tokens, tuple(tags))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -185,7 +185,7 @@ def sentence_features(tokens: Tokens, indices: range, marks: Sequence[str]) -> l
     return out
 
 
-def training_items(sentences: Iterable[Sentence]) -> Items:
+def training_items(sentences: Iterable[TaggedSentence]) -> Items:
     """(features, tags) of each sentence, in order: what the trainer is given."""
     items = []
     for sentence in sentences:
@@ -261,7 +261,7 @@ class CrfTagger:
     @classmethod
     def of(
         cls,
-        sentences: Sequence[Sentence],
+        sentences: Sequence[TaggedSentence],
         cache_dir: Path | None = CACHE_DIR,
         params: dict = PARAMS,
         on_training: Callable[[], None] | None = None,
@@ -285,17 +285,19 @@ class CrfTagger:
         """The predicted mentions as character spans (module docstring), sorted by start."""
         found = []
         for first, end, type_ in chunks(self.tag(tokens)):
-            start = tokens.starts[first] + self.proclitic_length(tokens.readings[first])
+            start = tokens.starts[first] + proclitic_length(tokens.readings[first], self.first_words)
             found.append({"start": start, "end": tokens.ends[end - 1], "type": type_})
         return found
 
-    def proclitic_length(self, readings: Sequence[tuple[int, str]]) -> int:
-        """How many characters of a chunk's first word lie before the span (module docstring)."""
-        known = [n for n, rest in readings[1:] if rest in self.first_words or (rest.startswith("ال") and len(rest) > 3)]
-        return max(known, default=0)
+
+def proclitic_length(readings: Sequence[tuple[int, str]], first_words: frozenset[str]) -> int:
+    """How many characters of a chunk's first word lie before the span: the longest proclitic whose
+    remainder is one of ``first_words`` or begins with the article (module docstring)."""
+    known = [n for n, rest in readings[1:] if rest in first_words or (rest.startswith("ال") and len(rest) > 3)]
+    return max(known, default=0)
 
 
-def entity_first_words(sentences: Iterable[Sentence]) -> set[str]:
+def entity_first_words(sentences: Iterable[TaggedSentence]) -> set[str]:
     """Keys of the first tokens of the training mentions, and first words of gazetteer names."""
     words = set(gazetteer().first_keys())
     for sentence in sentences:
