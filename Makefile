@@ -29,4 +29,4 @@ check: $(STAMP)
 	$(BIN)/khabar build --check
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .cache

@@ -2,13 +2,15 @@
 
 A baseline is a participant system like any other: it sees only the text (never a gold layer) and its
 output is a prediction record in the official format (``docs/format.md``) without the ``id``, which
-the runner adds. Two levels, each doing all three tasks, so that the results table compares them row by
-row:
+the runner adds. Two rule-based levels, each doing all three tasks, so that the results table compares
+them row by row, and one trained entity tagger:
 
 * ``rules``: the gazetteer-and-rules entity tagger, the cue-lexicon quote extractor with speakers taken
   from those entities, and the trigger lexicon with arguments by nearest compatible entity;
 * ``trivial``: the reference that shows what the rules add: gazetteer lookup alone, one quote per
-  sentence with a cue, one argument-less event per trigger word.
+  sentence with a cue, one argument-less event per trigger word;
+* ``crf``: the learned reference for entities only (no quotes or events): a linear-chain CRF trained on
+  the WojoodNER sample (:mod:`khabar.baselines.crf`).
 
 Each module's docstring says where its word lists come from (CLDR via Babel, or our own lists written
 from general knowledge of Arabic and the news domain).
@@ -19,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from khabar.baselines import entities, events, quotes
+from khabar.baselines import crf, entities, events, quotes
 from khabar.baselines.arabic import Tokens
 
 Layers = dict[str, list[dict]]
@@ -63,6 +65,10 @@ def predict_trivial(text: str) -> Layers:
     }
 
 
+def predict_crf(text: str) -> Layers:
+    return {"entities": crf.tag_crf(Tokens.of(text))}
+
+
 BASELINES: dict[str, Baseline] = {
     baseline.name: baseline
     for baseline in (
@@ -70,6 +76,11 @@ BASELINES: dict[str, Baseline] = {
             "rules",
             "gazetteer and rules for entities, cue lexicon with speakers for quotes, trigger lexicon with nearest-entity arguments for events",
             predict_rules,
+        ),
+        Baseline(
+            "crf",
+            "entities only: a linear-chain CRF over word, affix, clitic, shape and gazetteer features, trained on the WojoodNER sample",
+            predict_crf,
         ),
         Baseline(
             "trivial",

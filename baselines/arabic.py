@@ -174,6 +174,10 @@ class PhraseLexicon(Generic[T]):
             first: sorted(rests.items(), key=lambda item: -len(item[0])) for first, rests in index.items()
         }
 
+    def first_keys(self) -> frozenset[str]:
+        """The keys of the phrases' first words."""
+        return frozenset(self._index)
+
     def starts(self, tokens: Tokens) -> list[int]:
         """Positions of the tokens some reading of which is the first word of a phrase, in order:
         two comprehensions over the document instead of a test per token and reading."""

@@ -49,12 +49,14 @@ def run_baseline(name: str, documents: Sequence[fmt.Document], out_dir: Path) ->
 
 
 def score_file(path: Path, documents: Sequence[fmt.Document], split: str) -> list[dict[str, Any]]:
-    """Every task's official report (as JSON data, with its signature) for one prediction file."""
+    """The official report (as JSON data, with its signature) of every task the prediction file has a
+    layer for, as ``khabar score`` scores it: a baseline without a layer gets no zero for it."""
     from khabar.scorers import score_submission
 
     gold = {doc.id: doc for doc in documents}
     predictions = fmt.read_predictions(path, gold)
-    scored = score_submission(documents=documents, predictions=predictions, tasks=[h.task for h in HEADLINES], split=split)
+    tasks = [h.task for h in HEADLINES if any(getattr(p, h.task) is not None for p in predictions.values())]
+    scored = score_submission(documents=documents, predictions=predictions, tasks=tasks, split=split)
     return [{**report.to_dict(), "signature": signature} for report, signature in scored]
 
 

@@ -3,6 +3,9 @@ README's table exactly."""
 
 from __future__ import annotations
 
+import json
+
+from khabar.baselines import BASELINES
 from khabar.corpus import format as fmt
 
 from conftest import run_khabar
@@ -11,9 +14,9 @@ from conftest import run_khabar
 def test_fresh_evaluation_reproduces_results_and_readme_table(tmp_path):
     result = run_khabar("evaluate", "--out", str(tmp_path), env={"PYTHONHASHSEED": "7"})
     assert result.returncode == 0, result.stderr
-    assert "rules" in result.stdout and "trivial" in result.stdout
+    assert all(name in result.stdout for name in BASELINES)
     committed = fmt.ROOT / "results"
-    for name in ("rules.json", "rules.predictions.jsonl", "trivial.json", "trivial.predictions.jsonl"):
+    for name in (f"{baseline}{suffix}" for baseline in sorted(BASELINES) for suffix in (".json", ".predictions.jsonl")):
         assert (tmp_path / name).read_bytes() == (committed / name).read_bytes(), name
     table = run_khabar("results", "--markdown", "--dir", str(tmp_path))
     assert table.returncode == 0, table.stderr
@@ -30,7 +33,8 @@ def test_results_files_carry_signatures_of_this_data_and_split(tmp_path):
         result = fmt.read_json_file(path)
         assert result["split"] == split
         reports = result["reports"]
-        assert {r["task"] for r in reports} == {"entities", "quotes", "events"}
+        submitted = set(json.loads((path.parent / f"{path.stem}.predictions.jsonl").read_text(encoding="utf-8").splitlines()[0])) - {"id"}
+        assert {r["task"] for r in reports} == submitted, "every layer a baseline writes is scored, and only those"
         for report in reports:
             assert f"|data:{version}+{sha256[:8]}|split:{split}|" in report["signature"]
             assert report["bootstrap"]["resamples"] == 1000
