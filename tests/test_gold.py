@@ -21,15 +21,17 @@ def test_every_quote_has_content_speaker_and_a_cue_unless_a_headline(corpus):
             assert quote.content.end <= headline_end(doc), f"{quote.id} has no cue outside the headline"
 
 
-def test_every_event_has_a_trigger_arguments_and_attributes(corpus):
+def test_every_event_has_a_trigger_and_attributes_and_most_have_arguments(corpus):
+    # ACE annotates an event whose sentence names none of its participants (a death of an unnamed
+    # person: «حالة وفاة جديدة»), so an event may have no argument; a gold where most have none is broken
     inventory = fmt.labels()
     events = [e for doc in corpus for e in doc.events]
     assert events
     for event in events:
         assert event.trigger.end > event.trigger.start
-        assert event.arguments, f"{event.id} has no argument"
         for name, values in inventory["event_attributes"].items():
             assert getattr(event, name) in values
+    assert sum(1 for e in events if e.arguments) > 0.8 * len(events)
 
 
 def test_arguments_and_sources_lie_in_the_sentence_of_their_event_or_quote(corpus):
