@@ -10,15 +10,16 @@ document), ``MANIFEST.json`` with each file's sha256, and the Hugging Face front
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from khabar.corpus import format as fmt
 from khabar.corpus.stats import stats_by_split, stats_markdown
-from khabar.corpus.tokenize import split_sentences, tokenize
+from khabar.corpus.tokenize import overlapped_tokens, split_sentences, tokenize
 from khabar.corpus.version import DATA_VERSION
 
 README = fmt.ROOT / "README.md"
@@ -29,42 +30,29 @@ def iob2_names() -> list[str]:
     return ["O"] + [f"{prefix}-{t}" for t in fmt.labels()["entity_types"] for prefix in ("B", "I")]
 
 
-def gold_boundaries(doc: fmt.Document) -> set[int]:
-    """Every offset where a gold span starts or ends: tokens must break there."""
-    spans: list[fmt.Span] = [m.span for m in doc.entities]
-    spans += [q.content for q in doc.quotes] + [q.cue for q in doc.quotes if q.cue is not None]
-    spans += [e.trigger for e in doc.events]
-    return {offset for span in spans for offset in (span.start, span.end)}
-
-
 def with_layout(doc: fmt.Document) -> fmt.Document:
-    """The document with its sentences and gold-aligned tokens."""
+    """The document with its sentences and tokens, both from its text alone."""
     sentences = tuple(fmt.Span(*s) for s in split_sentences(doc.text))
-    tokens = tuple(fmt.Span(*t) for t in tokenize(doc.text, gold_boundaries(doc)))
+    tokens = tuple(fmt.Span(*t) for t in tokenize(doc.text))
     return replace(doc, sentences=sentences, tokens=tokens)
 
 
 def layout_problems(doc: fmt.Document, where: str) -> list[fmt.Problem]:
-    """Gold spans that the sentence view would cut: an entity mention or trigger across a sentence
-    boundary, or a span that does not begin and end on token boundaries."""
+    """Gold spans that the sentence views would cut: an entity mention, trigger or cue across a sentence
+    boundary. (A span may begin or end inside a token: the token views project it onto the tokens it
+    overlaps.)"""
     problems = []
-    starts = {t.start for t in doc.tokens}
-    ends = {t.end for t in doc.tokens}
     sentence_of = _sentence_index(doc)
     labelled = [(f"entities[{i}]", m.span) for i, m in enumerate(doc.entities)]
     labelled += [(f"events[{i}].trigger", e.trigger) for i, e in enumerate(doc.events)]
     labelled += [(f"quotes[{i}].cue", q.cue) for i, q in enumerate(doc.quotes) if q.cue is not None]
     for path, span in labelled:
-        if span.start not in starts or span.end not in ends:
-            problems.append(fmt.Problem(where, path, f"{span.start}:{span.end} does not fall on token boundaries"))
-        elif sentence_of(span.start) != sentence_of(span.end - 1):
+        if sentence_of(span.start) != sentence_of(span.end - 1):
             problems.append(fmt.Problem(where, path, f"{span.start}:{span.end} crosses a sentence boundary"))
     return problems
 
 
 def _sentence_index(doc: fmt.Document):
-    import bisect
-
     starts = [s.start for s in doc.sentences]
     return lambda offset: bisect.bisect_right(starts, offset) - 1
 
@@ -118,49 +106,96 @@ def outermost(mentions: Iterable[fmt.Mention]) -> list[fmt.Mention]:
     return [by_span[span] for span in outermost_spans(by_span)]
 
 
+def nesting_levels(mentions: Iterable[fmt.Mention]) -> list[list[fmt.Mention]]:
+    """Mentions by nesting level: level 0 is the flat layer (:func:`outermost`), level ``k + 1`` the
+    outermost of the mentions inside level ``k``."""
+    rest, levels = list(mentions), []
+    while rest:
+        level = outermost(rest)
+        levels.append(level)
+        taken = {m.id for m in level}
+        rest = [m for m in rest if m.id not in taken]
+    return levels
+
+
+class SentenceTokens(NamedTuple):
+    """One sentence of a built document, with every mention inside it projected onto its tokens."""
+
+    index: int
+    span: fmt.Span
+    tokens: tuple[fmt.Span, ...]
+    mentions: tuple[fmt.Mention, ...]
+    """Every mention inside the sentence (all kinds), by ``(start, -end, id)``."""
+    ranges: tuple[tuple[int, int], ...]
+    """Per mention, the tokens it overlaps (sentence token indices, end-exclusive)."""
+    columns: tuple[tuple[str, ...], ...]
+    """IOB2 tags of the NER layer, one column per nesting level; column 0 is the flat layer."""
+    lost: tuple[tuple[int, fmt.Mention], ...]
+    """``(level, mention)`` for each NER mention a column cannot hold: another mention of its level
+    already holds one of its tokens (two mentions ending or starting inside one token)."""
+
+
+def sentence_tokens(doc: fmt.Document) -> list[SentenceTokens]:
+    """Every sentence of ``doc`` (which has its layout) with its tokens and the projection of its
+    mentions, as WojoodNER tags: a mention covers each token it shares a character with, so a
+    proclitic stays inside its token (وأذربيجان is one token tagged B-GPE while the gold span stays
+    أذربيجان)."""
+    token_starts = [t.start for t in doc.tokens]
+    ner_layer = {m.id for m in fmt.ner_mentions(doc)}
+    out = []
+    for k, sentence in enumerate(doc.sentences):
+        first, last = overlapped_tokens(token_starts, [t.end for t in doc.tokens], sentence.start, sentence.end)
+        tokens = doc.tokens[first:last]
+        starts, ends = [t.start for t in tokens], [t.end for t in tokens]
+        inside = tuple(
+            sorted((m for m in doc.entities if sentence.start <= m.start and m.end <= sentence.end), key=lambda m: (m.start, -m.end, m.id))
+        )
+        ranges = {m.id: overlapped_tokens(starts, ends, m.start, m.end) for m in inside}
+        columns, lost = [], []
+        for level, mentions in enumerate(nesting_levels(m for m in inside if m.id in ner_layer)):
+            tags = ["O"] * len(tokens)
+            for mention in sorted(mentions, key=lambda m: (m.start, m.end)):
+                a, b = ranges[mention.id]
+                if a >= b or any(tag != "O" for tag in tags[a:b]):
+                    lost.append((level, mention))
+                    continue
+                tags[a:b] = [f"B-{mention.type}"] + [f"I-{mention.type}"] * (b - a - 1)
+            columns.append(tuple(tags))
+        out.append(SentenceTokens(k, sentence, tokens, inside, tuple(ranges[m.id] for m in inside), tuple(columns), tuple(lost)))
+    return out
+
+
 def _span_json(doc: fmt.Document, span: fmt.Span | None) -> dict | None:
     return None if span is None else {"start": span.start, "end": span.end, "text": doc.span_text(span)}
 
 
 def entity_rows(doc: fmt.Document) -> list[dict[str, Any]]:
     tag_id = {name: i for i, name in enumerate(iob2_names())}
-    ner_layer = {m.id for m in fmt.ner_mentions(doc)}
     rows = []
-    for k, sentence in enumerate(doc.sentences):
-        tokens = [t for t in doc.tokens if sentence.start <= t.start and t.end <= sentence.end]
-        index_of_start = {t.start: i for i, t in enumerate(tokens)}
-        index_of_end = {t.end: i + 1 for i, t in enumerate(tokens)}
-        inside = sorted(
-            (m for m in doc.entities if sentence.start <= m.start and m.end <= sentence.end), key=lambda m: (m.start, -m.end, m.id)
-        )
-        tags = ["O"] * len(tokens)
-        for mention in outermost(m for m in inside if m.id in ner_layer):
-            first, last = index_of_start[mention.start], index_of_end[mention.end]
-            tags[first] = f"B-{mention.type}"
-            for i in range(first + 1, last):
-                tags[i] = f"I-{mention.type}"
+    for sentence in sentence_tokens(doc):
+        flat = sentence.columns[0] if sentence.columns else ("O",) * len(sentence.tokens)
         rows.append(
             {
-                "id": f"{doc.id}-{k:03d}",
+                "id": f"{doc.id}-{sentence.index:03d}",
                 "document_id": doc.id,
-                "sentence": k,
-                "start": sentence.start,
-                "end": sentence.end,
-                "tokens": [doc.span_text(t) for t in tokens],
-                "ner_tags": [tag_id[tag] for tag in tags],
+                "sentence": sentence.index,
+                "start": sentence.span.start,
+                "end": sentence.span.end,
+                "tokens": [doc.span_text(t) for t in sentence.tokens],
+                "ner_tags": [tag_id[tag] for tag in flat],
                 "entities": [
                     {
                         "id": m.id,
                         "start": m.start,
                         "end": m.end,
-                        "token_start": index_of_start[m.start],
-                        "token_end": index_of_end[m.end],
+                        "token_start": first,
+                        "token_end": last,
                         "text": m.text,
                         "type": m.type,
                         "kind": m.kind,
                         "entity": m.entity,
                     }
-                    for m in inside
+                    for m, (first, last) in zip(sentence.mentions, sentence.ranges)
                 ],
             }
         )

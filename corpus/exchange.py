@@ -18,10 +18,10 @@ import argparse
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Container, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from khabar.corpus import format as fmt
-from khabar.corpus.build import entity_rows, iob2_names
+from khabar.corpus.build import sentence_tokens
 
 # --------------------------------------------------------------------------------------------------
 # CoNLL
@@ -30,38 +30,36 @@ FLAT_CONLL = "khabar.flat.conll"
 NESTED_CONLL = "khabar.nested.conll"
 
 
-def nested_tags(row: Mapping[str, Any], layer: Container[str]) -> list[list[str]]:
-    """Per token of an ``entities.jsonl`` row, the IOB2 tag of every mention of ``layer`` (mention ids)
-    covering it, outermost first (Wojood's nested form). A token no such mention covers gets ``["O"]``.
-
-    Mentions never cross, so the mentions covering a token form a chain; the row lists them by
-    ``(start, -end)``, so a mention's tag always lands at its nesting depth.
-    """
-    tags: list[list[str]] = [[] for _ in row["tokens"]]
-    for mention in row["entities"]:
-        if mention["id"] in layer:
-            for i in range(mention["token_start"], mention["token_end"]):
-                tags[i].append(f"{'B' if i == mention['token_start'] else 'I'}-{mention['type']}")
-    return [token_tags or ["O"] for token_tags in tags]
+def nested_tags(columns: Sequence[Sequence[str]], n_tokens: int) -> list[list[str]]:
+    """Per token, its tags in Wojood's nested form: one per nesting level, outermost first, up to the
+    deepest level that tags it (``O`` at a level in between, where the projection lost a mention); a
+    token no mention covers gets ``["O"]``."""
+    out = []
+    for i in range(n_tokens):
+        tags = [column[i] for column in columns]
+        while tags and tags[-1] == "O":
+            tags.pop()
+        out.append(tags or ["O"])
+    return out
 
 
 def conll_text(documents: Iterable[fmt.Document], *, nested: bool, comments: bool = True) -> str:
     """The CoNLL file of the named-entity layer (:func:`~khabar.corpus.format.ner_mentions`) of
     ``documents``: one ``token<TAB>tag[<TAB>tag...]`` line per token, a blank line after each sentence,
     and (with ``comments``) CoNLL-U style ``# newdoc id``, ``# sent_id`` and ``# text`` lines before each
-    sentence. The flat tags are those of ``entities.jsonl``."""
-    names = iob2_names()
+    sentence. The flat tags are those of ``entities.jsonl``; the nested ones add a column per nesting
+    level, as Wojood's nested files do."""
     lines: list[str] = []
     for doc in documents:
-        layer = {m.id for m in fmt.ner_mentions(doc)}
-        for k, row in enumerate(entity_rows(doc)):
+        for sentence in sentence_tokens(doc):
             if comments:
-                if k == 0:
+                if sentence.index == 0:
                     lines.append(f"# newdoc id = {doc.id}")
-                lines.append(f"# sent_id = {row['id']}")
-                lines.append(f"# text = {doc.text[row['start'] : row['end']]}")
-            columns = nested_tags(row, layer) if nested else [[names[tag]] for tag in row["ner_tags"]]
-            lines.extend("\t".join([token, *tags]) for token, tags in zip(row["tokens"], columns))
+                lines.append(f"# sent_id = {doc.id}-{sentence.index:03d}")
+                lines.append(f"# text = {doc.span_text(sentence.span)}")
+            columns = sentence.columns if nested else sentence.columns[:1]
+            tags = nested_tags(columns, len(sentence.tokens))
+            lines.extend("\t".join([doc.span_text(token), *token_tags]) for token, token_tags in zip(sentence.tokens, tags))
             lines.append("")
     return "\n".join(lines) + ("\n" if lines else "")
 

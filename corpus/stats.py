@@ -12,7 +12,8 @@ SOURCES = ("alalam", "wikinews", "saudinewsnet")
 
 
 def corpus_stats(documents: Sequence[fmt.Document]) -> dict[str, dict[str, int]]:
-    """Section name -> label -> count; labels in inventory order, zero counts left out."""
+    """Section name -> label -> count; labels in inventory order, zero counts left out (except in the
+    token projection, whose zeros are the news)."""
     inventory = fmt.labels()
     mentions = [m for d in documents for m in d.entities]
     events = [e for d in documents for e in d.events]
@@ -40,6 +41,33 @@ def corpus_stats(documents: Sequence[fmt.Document]) -> dict[str, dict[str, int]]
         "quotes by type": ordered(Counter(q.type for q in quotes), inventory["quote_types"]),
         "events by subtype": ordered(Counter(e.type for e in events), inventory["event_types"]),
         "arguments by role": dict(sorted(roles.items())),
+        "token projection": projection_stats(documents),
+    }
+
+
+def projection_stats(documents: Sequence[fmt.Document]) -> dict[str, int]:
+    """What projecting the named-entity layer onto the tokens changes (docs/tokenization.md): mentions
+    whose tokens hold more characters than the mention (a proclitic, usually), and mentions a tag
+    column cannot hold because another mention of their nesting level shares one of their tokens, in
+    the flat IOB2 view (``ner_tags``, the flat CoNLL file) and in the nested CoNLL file. Zeros are
+    shown: they are the point."""
+    from khabar.corpus.build import sentence_tokens
+
+    ner = wider = lost_flat = lost_nested = 0
+    for doc in documents:
+        layer = {m.id for m in fmt.ner_mentions(doc)}
+        for sentence in sentence_tokens(doc):
+            for mention, (first, last) in zip(sentence.mentions, sentence.ranges):
+                if mention.id in layer:
+                    ner += 1
+                    wider += first < last and (sentence.tokens[first].start, sentence.tokens[last - 1].end) != (mention.start, mention.end)
+            lost_flat += sum(1 for level, _ in sentence.lost if level == 0)
+            lost_nested += len(sentence.lost)
+    return {
+        "NER mentions": ner,
+        "NER mentions inside wider tokens": wider,
+        "NER mentions lost in the flat IOB2 view": lost_flat,
+        "NER mentions lost in the nested CoNLL view": lost_nested,
     }
 
 

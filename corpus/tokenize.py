@@ -1,9 +1,9 @@
 """Sentences and tokens of a document, as character spans (rules: ``docs/tokenization.md``).
 
-Tokens are runs of letters, digits and Arabic combining marks; every other non-space character is a
-token of its own. Where a gold span boundary falls inside such a run (the usual case is a proclitic:
-in وأذربيجان the entity is أذربيجان), the run is split there too, so that every gold boundary is a
-token boundary and the IOB2 view loses nothing.
+Tokens come from the text alone: runs of letters, digits and Arabic combining marks, and every other
+non-space character on its own. A gold span may start or end inside a token (a proclitic: in
+وأذربيجان the entity is أذربيجان); the token views project it onto the tokens it overlaps
+(:func:`overlapped_tokens`), as WojoodNER tags whole tokens.
 
 Sentences are lines, split further after . ؟ ? ! when a space or the end of the line follows.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Iterable
+from typing import Sequence
 
 ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed\u0640"
 TOKEN = re.compile(rf"[\w{ARABIC_MARKS}]+|[^\s\w{ARABIC_MARKS}]")
@@ -45,17 +45,12 @@ def _append_stripped(spans: list[Span], text: str, start: int, end: int) -> None
         spans.append((start, end))
 
 
-def tokenize(text: str, boundaries: Iterable[int] = ()) -> list[Span]:
-    """Token spans of ``text``, split additionally at every offset in ``boundaries`` that falls inside
-    a token."""
-    cuts = sorted(set(boundaries))
-    tokens: list[Span] = []
-    for match in TOKEN.finditer(text):
-        start, end = match.span()
-        first = bisect.bisect_right(cuts, start)
-        last = bisect.bisect_left(cuts, end)
-        for cut in cuts[first:last]:
-            tokens.append((start, cut))
-            start = cut
-        tokens.append((start, end))
-    return tokens
+def tokenize(text: str) -> list[Span]:
+    """Token spans of ``text``: words and punctuation (docs/tokenization.md, steps 1 and 2)."""
+    return [match.span() for match in TOKEN.finditer(text)]
+
+
+def overlapped_tokens(starts: Sequence[int], ends: Sequence[int], start: int, end: int) -> tuple[int, int]:
+    """The tokens (given by their sorted ``starts`` and ``ends``) that share a character with the span
+    ``start:end``, as a range ``first, last`` (end-exclusive; empty if the span lies between tokens)."""
+    return bisect.bisect_right(ends, start), bisect.bisect_left(starts, end)

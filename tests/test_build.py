@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from khabar.corpus import format as fmt
-from khabar.corpus.build import iob2_names, outermost
+from khabar.corpus.build import iob2_names, outermost, sentence_tokens, with_layout
+from khabar.corpus.stats import projection_stats
 
 from conftest import run_khabar
 
@@ -97,17 +98,85 @@ def decode_iob2(tags: list[str]) -> list[tuple[int, int, str]]:
 
 
 def test_entity_view_iob2_decodes_to_the_outermost_mentions(corpus):
+    """Each ``ner_tags`` chunk is an outermost NER mention on the tokens it overlaps; an outermost mention
+    is missing only when an earlier one of its sentence shares one of its tokens (the projection's loss)."""
     names = iob2_names()
     rows = [json.loads(line) for path in sorted(fmt.DATA_DIR.glob("*/entities.jsonl")) for line in path.open(encoding="utf-8")]
-    by_document = {}
+    by_document, lost = {}, {}
     for row in rows:
         for start, end, kind in decode_iob2([names[t] for t in row["ner_tags"]]):
             first = next(e for e in row["entities"] if e["token_start"] == start and e["token_end"] == end and e["type"] == kind)
             by_document.setdefault(row["document_id"], []).append((first["start"], first["end"], kind))
+        flat = {(m.start, m.end, m.type) for m in outermost(fmt.ner_mentions(next(d for d in corpus if d.id == row["document_id"])))}
+        held: set[int] = set()
+        for e in sorted(row["entities"], key=lambda e: (e["start"], e["end"])):
+            if (e["start"], e["end"], e["type"]) in flat and e["kind"] == "name":
+                tokens = set(range(e["token_start"], e["token_end"]))
+                if tokens & held:
+                    lost.setdefault(row["document_id"], []).append((e["start"], e["end"], e["type"]))
+                held |= tokens
     for doc in corpus:
         expected = sorted((m.start, m.end, m.type) for m in outermost(fmt.ner_mentions(doc)))
-        assert expected and sorted(by_document[doc.id]) == expected
+        assert expected and sorted(by_document[doc.id] + lost.get(doc.id, [])) == expected
         assert sum(len(r["entities"]) for r in rows if r["document_id"] == doc.id) == len(doc.entities)
+
+
+def test_each_mention_covers_the_tokens_it_shares_a_character_with(corpus):
+    by_id = {doc.id: doc for doc in corpus}
+    lines = [line for path in sorted(fmt.DATA_DIR.glob("*/entities.jsonl")) for line in path.open(encoding="utf-8")]
+    assert lines
+    for line in lines:
+        row = json.loads(line)
+        tokens = [t for t in by_id[row["document_id"]].tokens if row["start"] <= t.start and t.end <= row["end"]]
+        for e in row["entities"]:
+            sharing = [i for i, t in enumerate(tokens) if t.start < e["end"] and e["start"] < t.end]
+            assert (e["token_start"], e["token_end"]) == (sharing[0], sharing[-1] + 1), (row["id"], e["id"])
+
+
+# --------------------------------------------------------------------------------------------------
+# The projection on hand-made sentences
+
+def projected(text: str, *mentions: tuple[str, str, str]) -> list:
+    """The one sentence of ``text`` with NER mentions ``(id, needle, type)``, each at the first
+    occurrence of its needle after the previous mention's start."""
+    found, at = [], 0
+    for mention_id, needle, kind in mentions:
+        start = text.index(needle, at)
+        found.append(fmt.Mention(mention_id, start, start + len(needle), needle, kind, "name", f"C{mention_id}"))
+        at = start
+    (sentence,) = sentence_tokens(with_layout(fmt.Document("d", text, {}, entities=tuple(found))))
+    return sentence
+
+
+def test_a_proclitic_stays_inside_the_token_of_its_mention():
+    # tokens: زار 0:3, وأذربيجان 4:13, . 13:14; the mention أذربيجان is 5:13, inside the second token,
+    # which it shares characters with: that token is B-GPE, and the gold span does not move.
+    sentence = projected("زار وأذربيجان.", ("T1", "أذربيجان", "GPE"))
+    assert sentence.columns == (("O", "B-GPE", "O"),)
+    assert sentence.ranges == ((1, 2),) and (sentence.mentions[0].start, sentence.mentions[0].end) == (5, 13)
+    assert projection_stats([with_layout(fmt.Document("d", "زار وأذربيجان.", {}, entities=sentence.mentions))]) == {
+        "NER mentions": 1, "NER mentions inside wider tokens": 1,
+        "NER mentions lost in the flat IOB2 view": 0, "NER mentions lost in the nested CoNLL view": 0,
+    }
+
+
+def test_two_mentions_inside_one_token_lose_the_second():
+    # one token مصرولبنان (0:9) holds مصر 0:3 and لبنان 4:9, both outermost: the first keeps the token
+    # (B-GPE), the second is lost in the flat view and so in the nested one: 1 and 1.
+    sentence = projected("مصرولبنان", ("T1", "مصر", "GPE"), ("T2", "لبنان", "GPE"))
+    assert sentence.columns == (("B-GPE",),)
+    assert [(level, m.id) for level, m in sentence.lost] == [(0, "T2")]
+
+
+def test_a_nested_loss_keeps_the_flat_layer():
+    # اتحاد مصرولبنان: ORG 0:15 over both tokens (level 0), then مصر and لبنان (level 1) inside the one
+    # token مصرولبنان: level 0 is complete, level 1 keeps مصر and loses لبنان: flat 0 lost, nested 1.
+    sentence = projected("اتحاد مصرولبنان", ("T1", "اتحاد مصرولبنان", "ORG"), ("T2", "مصر", "GPE"), ("T3", "لبنان", "GPE"))
+    assert sentence.columns == (("B-ORG", "I-ORG"), ("O", "B-GPE"))
+    assert [(level, m.id) for level, m in sentence.lost] == [(1, "T3")]
+    doc = with_layout(fmt.Document("d", "اتحاد مصرولبنان", {}, entities=sentence.mentions))
+    stats = projection_stats([doc])
+    assert (stats["NER mentions lost in the flat IOB2 view"], stats["NER mentions lost in the nested CoNLL view"]) == (0, 1)
 
 
 def test_readme_shows_the_statistics_of_khabar_stats():

@@ -12,8 +12,8 @@ import pytest
 from seqeval.metrics.sequence_labeling import get_entities
 
 from khabar.corpus import format as fmt
-from khabar.corpus.build import entity_rows, iob2_names, outermost, with_layout
-from khabar.corpus.exchange import conll_text, document_from_brat, document_to_brat, nested_tags
+from khabar.corpus.build import entity_rows, iob2_names, outermost, sentence_tokens, with_layout
+from khabar.corpus.exchange import conll_text, document_from_brat, document_to_brat
 
 from conftest import run_khabar
 
@@ -97,7 +97,8 @@ def test_handmade_document_is_valid():
 # CoNLL
 
 # Tags worked out by hand from the mentions above. Only kind-name mentions are NER, so the nominal
-# نظيره is O. Sentences are the three lines; `والتقى` is split before the trigger `التقى`. Flat =
+# نظيره is O. Sentences are the three lines; tokens come from the text alone, so `والتقى` stays one
+# token although the trigger is `التقى`. Flat =
 # outermost mentions only; nested = one tag per level, outermost first: وزير خارجية إيران is OCC
 # (level 0) ⊃ خارجية إيران ORG (level 1) ⊃ إيران GPE (level 2).
 EXPECTED_NESTED = f"""# newdoc id = {DOC_ID}
@@ -124,8 +125,7 @@ EXPECTED_NESTED = f"""# newdoc id = {DOC_ID}
 
 # sent_id = {DOC_ID}-002
 # text = والتقى أميرعبداللهيان نظيره في باكو وكان اللقاء إيجابيا.
-و	O
-التقى	O
+والتقى	O
 أميرعبداللهيان	B-PERS
 نظيره	O
 في	O
@@ -153,22 +153,22 @@ def test_conll_without_comments_has_only_token_lines_and_blanks():
     assert text == "".join(line + "\n" for line in EXPECTED_NESTED.splitlines() if not line.startswith("# "))
 
 
-def decode_levels(row, layer) -> set[tuple[str, int, int]]:
-    """Every mention of a nested row, decoded level by level with seqeval (end inclusive -> exclusive)."""
-    levels = nested_tags(row, layer)
-    depth = max(len(tags) for tags in levels)
-    columns = [[tags[d] if d < len(tags) else "O" for tags in levels] for d in range(depth)]
-    return {(label, start, end + 1) for column in columns for label, start, end in get_entities(column)}
+def decode_columns(sentence) -> set[tuple[str, int, int]]:
+    """Every chunk of a sentence's nested columns, decoded column by column with seqeval (end
+    inclusive -> exclusive)."""
+    return {(label, start, end + 1) for column in sentence.columns for label, start, end in get_entities(list(column))}
 
 
 def test_nested_levels_decode_to_every_mention_and_level_zero_is_the_flat_layer(corpus):
     names = iob2_names()
     for doc in [with_layout(handmade()), *corpus]:
-        layer = {m.id for m in fmt.ner_mentions(doc)}
-        for row in entity_rows(doc):
-            assert [tags[0] for tags in nested_tags(row, layer)] == [names[tag] for tag in row["ner_tags"]], row["id"]
-            expected = {(m["type"], m["token_start"], m["token_end"]) for m in row["entities"] if m["kind"] == "name"}
-            assert decode_levels(row, layer) == expected, row["id"]
+        ner = {m.id for m in fmt.ner_mentions(doc)}
+        for sentence, row in zip(sentence_tokens(doc), entity_rows(doc)):
+            flat = list(sentence.columns[0]) if sentence.columns else ["O"] * len(sentence.tokens)
+            assert flat == [names[tag] for tag in row["ner_tags"]], row["id"]
+            lost = {m.id for _, m in sentence.lost}
+            expected = {(m["type"], m["token_start"], m["token_end"]) for m in row["entities"] if m["id"] in ner and m["id"] not in lost}
+            assert decode_columns(sentence) == expected, row["id"]
 
 
 def test_nested_file_agrees_with_the_flat_file_on_the_outermost_layer(corpus):

@@ -141,3 +141,23 @@ def test_crossing_mentions_are_refused(repo_copy):
 def test_the_real_corpus_validates():
     result = run_khabar("validate")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_mention_across_a_sentence_boundary_is_refused_and_one_inside_a_token_is_not(repo_copy):
+    """Layout rules: sentences may not cut a mention; tokens may (the token views project it)."""
+    doc = load_json(annotation_file(repo_copy))
+    text = doc["text"]
+    # two characters either side of a line break, where no mention lies (so only the new rule is broken)
+    around = [(n - 2, n + len(text[n:]) - len(text[n:].lstrip()) + 2) for n, c in enumerate(text) if c == "\n"]
+    start, end = next((s, e) for s, e in around if not any(m["start"] < e and s < m["end"] for m in doc["entities"]))
+    word = text.index("وأذربيجان")  # a proclitic و: the mention may start inside the token
+
+    def change(doc):
+        doc["entities"].append({**doc["entities"][0], "id": "Tacross", "start": start, "end": end, "text": text[start:end]})
+        doc["entities"].append({**doc["entities"][0], "id": "Tinside", "start": word + 1, "end": word + 3, "text": text[word + 1 : word + 3]})
+
+    where, _ = corrupt(repo_copy, change)
+    result = run_khabar("validate", root=repo_copy)
+    assert result.returncode == 1
+    index = len(doc["entities"])
+    assert result.stderr.splitlines() == [f"{where}: entities[{index}]: {start}:{end} crosses a sentence boundary"]
