@@ -124,10 +124,14 @@ def _cluster_of(doc: fmt.Document) -> dict[tuple[int, int], str]:
 
 
 def _cluster_disagreements(a, b, show):
-    """Mentions both sides have, grouped differently: a pair together in one annotation and apart in the
-    other."""
+    """Mentions both sides have, grouped differently (a pair together in one annotation and apart in the
+    other) or put in clusters of different types."""
     ca, cb = _cluster_of(a), _cluster_of(b)
     shared = sorted(ca.keys() & cb.keys())
+    for span in shared:
+        type_a, type_b = a.cluster(ca[span]).type, b.cluster(cb[span]).type
+        if type_a != type_b:
+            yield "cluster type", f"{show(*span)} is in a {type_a} cluster in A, a {type_b} cluster in B"
     for i, first in enumerate(shared):
         for second in shared[i + 1 :]:
             together_a = ca[first] == ca[second]
@@ -178,6 +182,15 @@ def _event_disagreements(a, b, show):
         return out
 
     ea, eb = events(a), events(b)
+    chain_a = {(e.trigger.start, e.trigger.end): e.coref for e in a.events}
+    chain_b = {(e.trigger.start, e.trigger.end): e.coref for e in b.events}
+    both = sorted(ea.keys() & eb.keys())
+    for i, first in enumerate(both):
+        for second in both[i + 1 :]:
+            together_a = chain_a[first] == chain_a[second]
+            if together_a != (chain_b[first] == chain_b[second]):
+                side = "A" if together_a else "B"
+                yield "event coreference", f"only {side} puts triggers {show(*first)} and {show(*second)} in one chain"
     for span in sorted(ea.keys() | eb.keys()):
         x, y = ea.get(span), eb.get(span)
         if x and y:

@@ -58,3 +58,22 @@ def test_a_batch_limits_the_comparison_to_its_documents():
     assert compared == ["Disagreements in 000_0d083f3321f654a4"]
     unknown = run_khabar("agreement", "corpus/agreement/a", "corpus/agreement/b", "--batch", "nope")
     assert unknown.returncode == 2 and unknown.stderr.startswith("corpus/agreement/batches.json: no batch 'nope'")
+
+
+def test_event_chains_and_cluster_types_that_differ_are_listed():
+    # the same two mentions and two triggers in both annotations; B gives the cluster another type and
+    # splits the chain: one "cluster type" item per shared mention, one "event coreference" item per pair
+    text = "التقى علي بسعيد ثم اجتمع به"
+    mentions = (fmt.Mention("T1", 6, 9, "علي", "PERS", "name", "E1"), fmt.Mention("T2", 11, 15, "سعيد", "PERS", "name", "E2"))
+
+    def doc(cluster_type: str, second_chain: str) -> fmt.Document:
+        events = (
+            fmt.Event("V1", "Contact:Meet", fmt.Span(0, 5), (), "Asserted", "Positive", "Specific", "Past", "C1"),
+            fmt.Event("V2", "Contact:Meet", fmt.Span(19, 24), (), "Asserted", "Positive", "Specific", "Past", second_chain),
+        )
+        clusters = (fmt.Cluster("E1", cluster_type, "علي"), fmt.Cluster("E2", "PERS", "سعيد"))
+        return fmt.Document("d", text, {}, entities=mentions, clusters=clusters, events=events)
+
+    found = list(agreement.disagreements(doc("PERS", "C1"), doc("OCC", "C2")))
+    assert [kind for kind, _ in found] == ["cluster type", "event coreference"]
+    assert "only A puts triggers 0:5 «التقى» and 19:24 «اجتمع» in one chain" in found[1][1]
