@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "khabar.corpus.viewer",
     "khabar.corpus.releases",
     "khabar.corpus.sources",
+    "khabar.corpus.audit",
 )
 
 
