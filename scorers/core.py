@@ -348,7 +348,9 @@ def _draw_indices(words: np.random.MT19937, replicates: int, n_units: int) -> np
     Index ``floor(w * n / 2**32)`` for each successive little-endian 32-bit word ``w`` of
     ``Random(seed).randbytes``, the words taken from :func:`_stdlib_words` (the same words, faster)."""
     drawn = words.random_raw(replicates * n_units)
-    return ((drawn * np.uint64(n_units)) >> np.uint64(32)).astype(np.intp).reshape(replicates, n_units)
+    drawn *= np.uint64(n_units)  # in place: a million draws need no second copy
+    drawn >>= np.uint64(32)
+    return drawn.view(np.int64).reshape(replicates, n_units)  # below n_units: the same value signed
 
 
 def _stdlib_words(seed: int) -> np.random.MT19937:
@@ -365,13 +367,17 @@ def _resampled_sums(matrix: np.ndarray, resamples: int, seed: int) -> Iterable[n
     """Chunks of bootstrap replicates: ``(replicates, keys, 3)`` sums over resamples of the units."""
     n_units = matrix.shape[0]
     distinct, inverse = _distinct_columns(matrix.reshape(n_units, -1))
+    # a sum of resampled counts is at most n_units times the largest: below 2**24, float32 holds every
+    # partial sum exactly, and the product is the float64 one, computed twice as fast
+    if n_units * float(np.abs(distinct).max(initial=0)) < 2**24:
+        distinct = distinct.astype(np.float32)
     words = _stdlib_words(seed)
     for done in range(0, resamples, _CHUNK):
         size = min(_CHUNK, resamples - done)
         indices = _draw_indices(words, size, n_units)
-        offsets = np.arange(size)[:, None] * n_units
-        weights = np.bincount((indices + offsets).ravel(), minlength=size * n_units).reshape(size, n_units)
-        yield (weights @ distinct)[:, inverse].reshape(size, *matrix.shape[1:])
+        indices += np.arange(size)[:, None] * n_units  # each replicate counts into its own row
+        weights = np.bincount(indices.ravel(), minlength=size * n_units).reshape(size, n_units)
+        yield (weights.astype(distinct.dtype) @ distinct)[:, inverse].astype(np.float64).reshape(size, *matrix.shape[1:])
 
 
 def _distinct_columns(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
