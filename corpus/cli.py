@@ -22,7 +22,7 @@ COMMAND_MODULES = {
     "khabar.baselines.cli": ("baseline",),
     "khabar.corpus.results": ("results",),
     "khabar.corpus.agreement": ("agreement",),
-    "khabar.corpus.exchange": ("export", "import"),
+    "khabar.corpus.exchange": ("export", "import", "from-tags"),
     "khabar.corpus.viewer": ("view",),
     "khabar.corpus.releases": ("record-release",),
 }

@@ -241,6 +241,11 @@ def _valid(tag: str, scheme: Scheme) -> bool:
     return match is not None and (match.group(1) is None or match.group(1) in scheme.prefixes.replace("O", ""))
 
 
+def valid_tag(tag: str, scheme: str = DEFAULT_SCHEME) -> bool:
+    """Whether ``tag`` is ``O`` or ``P-TYPE`` with a prefix ``P`` of ``scheme``."""
+    return _valid(tag, _scheme(scheme))
+
+
 # --------------------------------------------------------------------------------------------------
 # Layout
 
