@@ -227,8 +227,13 @@ class Scoreboard:
     def _matrix(self) -> np.ndarray:
         """Per-unit ``(2 * credit, predicted, gold)`` for each key: shape ``(units, keys, 3)``, float64
         (exact: the values are small integers)."""
-        tp, fp, fn, partial, incorrect = np.moveaxis(self.counts.astype(np.float64), -1, 0)
-        return np.stack([2 * tp + partial, tp + fp + partial + incorrect, tp + fn + partial + incorrect], axis=-1)
+        tp, fp, fn, partial, incorrect = np.moveaxis(self.counts, -1, 0)
+        out = np.empty((*self.counts.shape[:-1], 3), dtype=np.float64)  # one array, however many units
+        np.add(2 * tp, partial, out=out[..., 0])
+        paired = tp + partial + incorrect
+        np.add(paired, fp, out=out[..., 1])
+        np.add(paired, fn, out=out[..., 2])
+        return out
 
 
 class Tally:
@@ -294,12 +299,11 @@ class Tally:
         first_cell = np.repeat(starts[:-1][event_index] - np.cumsum(lengths) + lengths, lengths)
         cell = flat_cells[first_cell + np.arange(int(lengths.sum()))]
         row_width = len(keys) * width
-        counts = np.bincount(
-            np.repeat(unit_index, lengths) * row_width + cell,
-            weights=np.repeat(multiplicity, lengths),
-            minlength=len(units) * row_width,
-        )
-        return Scoreboard(tuple(units), keys, np.rint(counts).astype(np.int64).reshape(len(units), len(keys), width))
+        # each cell once per time its event was recorded: integer counts, with no float copy of a
+        # (units x keys x fields) array, which is large when every sentence is a unit
+        increments = np.repeat(np.repeat(unit_index, lengths) * row_width + cell, np.repeat(multiplicity, lengths))
+        counts = np.bincount(increments, minlength=len(units) * row_width)
+        return Scoreboard(tuple(units), keys, counts.reshape(len(units), len(keys), width))
 
 
 def macro_average(counts: Sequence[Counts]) -> float:
@@ -339,7 +343,14 @@ class Intervals:
 
 
 _CHUNK = 100
-"""Replicates drawn and summed at once, bounding memory at ``_CHUNK * units`` numbers."""
+"""Replicates drawn and summed at once, at most; fewer for many units (:func:`_chunk`)."""
+_CHUNK_NUMBERS = 1 << 20
+"""Unit draws held at once: a chunk's arrays stay near 8 MB however many units there are."""
+
+
+def _chunk(n_units: int) -> int:
+    """Replicates per chunk for ``n_units`` units (the draws are the same whatever the chunking)."""
+    return max(1, min(_CHUNK, _CHUNK_NUMBERS // max(n_units, 1)))
 
 
 def _draw_indices(words: np.random.MT19937, replicates: int, n_units: int) -> np.ndarray:
@@ -372,8 +383,9 @@ def _resampled_sums(matrix: np.ndarray, resamples: int, seed: int) -> Iterable[n
     if n_units * float(np.abs(distinct).max(initial=0)) < 2**24:
         distinct = distinct.astype(np.float32)
     words = _stdlib_words(seed)
-    for done in range(0, resamples, _CHUNK):
-        size = min(_CHUNK, resamples - done)
+    chunk = _chunk(n_units)
+    for done in range(0, resamples, chunk):
+        size = min(chunk, resamples - done)
         indices = _draw_indices(words, size, n_units)
         indices += np.arange(size)[:, None] * n_units  # each replicate counts into its own row
         weights = np.bincount(indices.ravel(), minlength=size * n_units).reshape(size, n_units)
@@ -384,12 +396,14 @@ def _distinct_columns(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct columns of ``matrix`` and, for each column, the index of its copy among them.
     Many keys share a column (every metric of a label has the same predicted and gold counts), and
     summing each column once halves the work."""
-    index_of: dict[bytes, int] = {}
+    # columns with different sums differ; among equal sums, compare the columns themselves (no copy)
+    sums = matrix.sum(axis=0).tolist()
     representatives: list[int] = []
     inverse: list[int] = []
-    for j, column in enumerate(np.ascontiguousarray(matrix.T)):
-        index = index_of.setdefault(column.tobytes(), len(index_of))
-        if index == len(representatives):
+    for j, total in enumerate(sums):
+        index = next((k for k, r in enumerate(representatives) if sums[r] == total and np.array_equal(matrix[:, r], matrix[:, j])), None)
+        if index is None:
+            index = len(representatives)
             representatives.append(j)
         inverse.append(index)
     return matrix[:, representatives], np.array(inverse, dtype=np.intp)
