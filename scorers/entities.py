@@ -504,24 +504,7 @@ def _tally_corpus(
 
     contested = np.flatnonzero(~simple)
     if len(contested):
-        _record_contested(
-            tally,
-            [
-                _pair(
-                    int(p[i]),
-                    int(g[i]),
-                    corpus.entity(predicted_side, p[i]),
-                    corpus.entity(gold_side, g[i]),
-                    corpus.text(gold_side, g[i]),
-                )
-                for i in contested
-            ],
-            {int(i): corpus.types[gold_side.type[i]] for i in g[contested]},
-            {int(i): corpus.types[predicted_side.type[i]] for i in p[contested]},
-            {int(i): corpus.unit_ids[gold_units[i]] for i in g[contested]},
-            {int(i): corpus.unit_ids[predicted_units[i]] for i in p[contested]},
-            metrics,
-        )
+        _record_contested(tally, corpus, predicted_side, gold_side, p[contested], g[contested], predicted_units, gold_units, metrics)
 
 
 def _clitic_pairs(corpus: _Corpus, predicted: _Side, gold: _Side, p: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -539,41 +522,63 @@ def _clitic_pairs(corpus: _Corpus, predicted: _Side, gold: _Side, p: np.ndarray,
 
 def _record_contested(
     tally: Tally,
-    pairs: Sequence[_Pair],
-    gold_types: Mapping[int, str],
-    predicted_types: Mapping[int, str],
-    gold_units: Mapping[int, UnitId],
-    predicted_units: Mapping[int, UnitId],
+    corpus: _Corpus,
+    predicted: _Side,
+    gold: _Side,
+    p: np.ndarray,
+    g: np.ndarray,
+    predicted_units: np.ndarray,
+    gold_units: np.ndarray,
     metrics: Sequence[str],
 ) -> None:
-    """Where an entity overlaps two of the other side, each metric's ranks decide the pairs (metrics
-    whose ranks order the pairs alike share one matching)."""
-    contested_predictions = sorted({pair.p for pair in pairs})
-    contested_gold = sorted({pair.g for pair in pairs})
-    same_type = [pair for pair in pairs if pair.same_type]
-    units, events = [], []
-    matchings: dict[tuple, list[_Pair]] = {}
-    for metric in metrics:
-        for scope, per_type in ((pairs, False), (same_type, True)):
-            rank = RANKS[metric]
-            order = (per_type, tuple(rank(pair)[0] for pair in scope))
+    """Where an entity overlaps two of the other side (the pairs ``p[i], g[i]``), each metric's ranks
+    decide the pairs (metrics whose ranks order the pairs alike share one matching). The rank functions
+    run once per distinct combination of what they read; the outcomes are recorded as arrays."""
+    same_span = (predicted.start[p] == gold.start[g]) & (predicted.end[p] == gold.end[g])
+    same_type = predicted.type[p] == gold.type[g]
+    clitic = _clitic_pairs(corpus, predicted, gold, p, g)
+    distance = np.abs(predicted.start[p] - gold.start[g]) + np.abs(predicted.end[p] - gold.end[g])
+    reach = int(distance.max()) + 1
+    combos, combo_of = np.unique(((same_span * 2 + same_type) * 2 + clitic) * reach + distance, return_inverse=True)
+    combo_of = combo_of.reshape(-1)
+    pairs = [_Pair(0, 0, bool(c // reach // 4), bool(c // reach // 2 % 2), bool(c // reach % 2), c % reach) for c in combos.tolist()]
+    contested_predictions, contested_gold = np.unique(p), np.unique(g)
+    n_types = len(corpus.types)
+    fields = ("tp", "fp", "fn", "partial", "incorrect")
+    units, codes = [], []  # per outcome: its unit, and (metric, label, field) as one code
+    matchings: dict[tuple, np.ndarray] = {}
+    for m, metric in enumerate(metrics):
+        ranked = [RANKS[metric](pair) for pair in pairs]
+        primary = np.array([r[0][0] for r in ranked])[combo_of]
+        secondary = np.array([r[0][1] for r in ranked])[combo_of]
+        credit = np.array([fields.index(_FIELD[r[1]]) for r in ranked])[combo_of]
+        for scope, per_type in ((np.arange(len(p)), False), (np.flatnonzero(same_type), True)):
+            order = (per_type, primary[scope].tobytes(), secondary[scope].tobytes())
             if order not in matchings:
-                matchings[order] = [pair for pair, _ in _resolve(scope, rank)]
-            matched = [(pair, rank(pair)[1]) for pair in matchings[order]]
-            paired_predictions = {pair.p for pair, _ in matched}
-            paired_gold = {pair.g for pair, _ in matched}
-            for pair, credit in matched:
-                units.append(gold_units[pair.g])
-                events.append(("count", (metric, gold_types[pair.g] if per_type else OVERALL), _FIELD[credit]))
-            for p in contested_predictions:
-                if p not in paired_predictions:
-                    units.append(predicted_units[p])
-                    events.append(("count", (metric, predicted_types[p] if per_type else OVERALL), "fp"))
-            for g in contested_gold:
-                if g not in paired_gold:
-                    units.append(gold_units[g])
-                    events.append(("count", (metric, gold_types[g] if per_type else OVERALL), "fn"))
-    tally.record_all(units, events)
+                candidates = zip(zip(primary[scope].tolist(), secondary[scope].tolist()), p[scope].tolist(), g[scope].tolist())
+                position = {(a, b): i for i, a, b in zip(scope.tolist(), p[scope].tolist(), g[scope].tolist())}
+                matchings[order] = np.array([position[a, b] for a, b, _ in greedy_match(candidates)], dtype=np.int64)
+            matched = matchings[order]
+            paired = np.zeros(len(predicted.start), dtype=bool)
+            paired[p[matched]] = True
+            spurious = contested_predictions[~paired[contested_predictions]]
+            paired = np.zeros(len(gold.start), dtype=bool)
+            paired[g[matched]] = True
+            missed = contested_gold[~paired[contested_gold]]
+            label = (lambda types: types) if per_type else (lambda types: np.full(len(types), n_types))
+            units += [gold_units[g[matched]], predicted_units[spurious], gold_units[missed]]
+            codes += [
+                (m * (n_types + 1) + label(gold.type[g[matched]])) * len(fields) + credit[matched],
+                (m * (n_types + 1) + label(predicted.type[spurious])) * len(fields) + fields.index("fp"),
+                (m * (n_types + 1) + label(gold.type[missed])) * len(fields) + fields.index("fn"),
+            ]
+    distinct, event_index = np.unique(np.concatenate(codes), return_inverse=True)
+    events = []
+    for code in distinct.tolist():
+        key, field = divmod(code, len(fields))
+        m, label = divmod(key, n_types + 1)
+        events.append(("count", (metrics[m], OVERALL if label == n_types else corpus.types[label]), fields[field]))
+    tally.record_indexed(corpus.unit_ids, np.concatenate(units), events, event_index.reshape(-1))
 
 
 def document_counts(
