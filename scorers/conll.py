@@ -332,7 +332,7 @@ class _Fields:
             edges = np.flatnonzero(np.diff(separator, prepend=True, append=True))
             first, last = edges[0::2], edges[1::2]
             after = _newlines_between(block, last, np.append(first[1:], len(block)))
-            lead = int(_newlines_between(block, np.zeros(1, dtype=np.int64), first[:1] if len(first) else np.full(1, len(block)))[0])
+            lead = data.count(b"\n", block_start, block_start + (int(first[0]) if len(first) else len(block)))
             if line_breaks:  # line breaks before this block's first field follow the previous block's last
                 line_breaks[-1][-1] += lead
             else:
@@ -463,11 +463,13 @@ def parse_conll(
     layers = len(index) // 2
     every = index.ravel()
     missing = every < 0
-    codes = np.empty(len(every), dtype=np.int32)
-    codes[~missing], names = fields.codes(every[~missing])
     if missing.any():  # a line of Wojood's form with fewer levels than the file reads O beyond them
+        codes = np.empty(len(every), dtype=np.int32)
+        codes[~missing], names = fields.codes(every[~missing])
         names = names if "O" in names else [*names, "O"]
         codes[missing] = names.index("O")
+    else:
+        codes, names = fields.codes(every)
     codes = codes.reshape(2 * layers, -1)
     bad = [i for i, name in enumerate(names) if not _valid(name, rules)]
     if bad:
@@ -476,14 +478,14 @@ def parse_conll(
         raise InputError(sorted(problems, key=_line_of))
 
     # sentences: a blank line or a document start between two token lines; documents: -DOCSTART- or # newdoc
-    boundary = (fields.line_breaks >= 2) | (special == 2)
-    boundaries = np.concatenate(([0], np.cumsum(boundary)))
+    starts_document = special == 2
+    boundaries = np.zeros(len(special) + 1, dtype=np.int32)  # boundaries[k]: blank lines and document starts after lines < k
+    np.cumsum((fields.line_breaks >= 2) | starts_document, out=boundaries[1:])
     starts_sentence = np.ones(len(token_lines), dtype=bool)
     starts_sentence[1:] = boundaries[token_lines[1:]] > boundaries[token_lines[:-1]]
     sentence_starts = np.flatnonzero(starts_sentence)
-    document_marks = np.concatenate(([0], np.cumsum(special == 2)))
-    first_sentence_line = token_lines[0]
-    documents = document_marks[token_lines[sentence_starts]] - document_marks[first_sentence_line]
+    document_marks = np.concatenate(([0], np.cumsum(starts_document, dtype=np.int32)))
+    documents = (document_marks[token_lines[sentence_starts]] - document_marks[token_lines[0]]).astype(np.int64)
     return TaggedTokens(tuple(names), codes[:layers], codes[layers:], sentence_starts, documents, scheme, described)
 
 
@@ -497,7 +499,7 @@ def _special_lines(fields: _Fields, rules: Scheme) -> np.ndarray:
     kind = np.zeros(len(fields.line_first), dtype=np.int8)
     kind[fields.equal(fields.line_first, DOCUMENT_START.encode())] = 2
     first_bytes = np.frombuffer(fields.data, dtype=np.uint8)[fields.starts[fields.line_first]]
-    for line in np.flatnonzero(first_bytes == ord("#")).tolist():
+    for line in np.flatnonzero(first_bytes == 35).tolist():  # "#"
         tags = [fields.text(f) for f in range(int(fields.line_first[line]) + 1, int(fields.line_last[line]) + 1)]
         if len(tags) >= 2 and all(_valid(tag, rules) for tag in tags):
             continue  # a token "#..." with its tags
@@ -550,7 +552,8 @@ def _tag_fields(fields: _Fields, token_lines: np.ndarray, layout: Layout, rules:
             index[level] = np.where(has, first + 1 + level, -1)
             index[layers + level] = np.where(has, first + 1 + half + level, -1)
         described = "wojood"
-    index[:, short] = -1
+    if short.any():
+        index[:, short] = -1
     return index, described, problems
 
 
