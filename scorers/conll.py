@@ -296,11 +296,13 @@ def _newlines_between(block: np.ndarray, starts: np.ndarray, ends: np.ndarray) -
     """The number of line breaks in each run ``block[starts[i]:ends[i]]`` of separators: runs of up to
     three bytes (a space, ``\n``, ``\r\n``, a blank line) are read byte by byte, longer ones counted."""
     lengths = ends - starts
-    count = np.zeros(len(starts), dtype=np.int32)
-    for k in range(3):
-        reach = np.flatnonzero(lengths > k)
+    # the first byte of every run (a run cut by the end of the file is empty: clipped, then masked)
+    count = ((block.take(starts, mode="clip") == 10) & (lengths > 0)).astype(np.int32)
+    longer = np.flatnonzero(lengths > 1)
+    for k in (1, 2):
+        reach = longer[lengths[longer] > k]
         count[reach] += block[starts[reach] + k] == 10
-    long = np.flatnonzero(lengths > 3)
+    long = longer[lengths[longer] > 3]
     if len(long):
         newlines = np.flatnonzero(block == 10)
         count[long] += (np.searchsorted(newlines, ends[long]) - np.searchsorted(newlines, starts[long] + 3)).astype(np.int32)
