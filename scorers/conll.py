@@ -668,13 +668,23 @@ def decode(codes: np.ndarray, sentence_start: np.ndarray, tags: Tags, scheme: st
         return latest_start[ends], ends + 1, tags.type[codes[ends]]
     # strict: segments of tokens each inside given its predecessor, headed by one that is not; a segment
     # holds a chunk from its first token that starts one, if the token after the segment ends it.
-    heads = np.flatnonzero(~tags.pairs(rules.inside)[pair])
-    starts = np.flatnonzero(tags.pairs(rules.start)[pair])
-    segment = np.searchsorted(heads, starts, side="right") - 1
-    first = np.ones(len(starts), dtype=bool)
-    first[1:] = segment[1:] != segment[:-1]
-    starts, segment = starts[first], segment[first]
-    segment_end = np.append(heads, n)[segment + 1]
+    # Both walks below step over the tokens of chunks only (a sentence's first token is never inside).
+    inside = np.append(tags.pairs(rules.inside)[pair], False)
+    is_start = tags.pairs(rules.start)[pair]
+    starts = np.flatnonzero(is_start)
+    first = np.ones(len(starts), dtype=bool)  # no earlier start in the segment: walk back over it
+    at, walking = starts.copy(), np.flatnonzero(inside[starts])
+    while len(walking):
+        at[walking] -= 1
+        earlier = is_start[at[walking]]
+        first[walking[earlier]] = False
+        walking = walking[~earlier & inside[at[walking]]]
+    starts = starts[first]
+    segment_end = starts + 1  # the segment ends at the first token after the start that is not inside
+    walking = np.flatnonzero(inside[segment_end])
+    while len(walking):
+        segment_end[walking] += 1
+        walking = walking[inside[segment_end[walking]]]
     found = tags.pairs(rules.end)[followed(segment_end - 1)]
     return starts[found], segment_end[found], tags.type[codes[starts[found]]]
 
