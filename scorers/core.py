@@ -251,6 +251,7 @@ class Tally:
         self._events: dict[Hashable, int] = {}
         self._unit_of = array("q")
         self._event_of = array("q")
+        self._declared: tuple[Sequence[UnitId], np.ndarray] | None = None
 
     def add_unit(self, unit: UnitId) -> None:
         """Declare a unit, which counts for resampling even if no event is recorded in it."""
@@ -270,8 +271,11 @@ class Tally:
     ) -> None:
         """``record(units[u], events[e])`` for each ``u, e`` of the two index arrays: a whole corpus's
         outcomes at once, each unit and distinct event named once. Every unit of ``units`` is declared
-        (:meth:`add_unit`), with or without an event."""
-        unit_ids = np.array([self._units.setdefault(unit, len(self._units)) for unit in units], dtype=np.int64)
+        (:meth:`add_unit`), with or without an event; a second call with the same ``units`` object
+        reuses its ids."""
+        if self._declared is None or self._declared[0] is not units:
+            self._declared = (units, np.array([self._units.setdefault(unit, len(self._units)) for unit in units], dtype=np.int64))
+        unit_ids = self._declared[1]
         event_ids = np.array([self._events.setdefault(event, len(self._events)) for event in events], dtype=np.int64)
         self._unit_of.frombytes(unit_ids[unit_index].tobytes())
         self._event_of.frombytes(event_ids[event_index].tobytes())
