@@ -374,20 +374,18 @@ class _Fields:
         shift = (64 - 8 * lengths).astype(np.uint8)
         return (self.words[starts] << shift) >> shift
 
-    def equal(self, fields: np.ndarray, value: bytes) -> np.ndarray:
-        """Which of ``fields`` are exactly ``value`` (compared as words, 8 bytes at a time)."""
-        same = (self.ends[fields] - self.starts[fields]) == len(value)
-        candidates = np.flatnonzero(same)
-        starts = self.starts[fields[candidates]].astype(np.int64)
-        readable = starts + len(value) - min(len(value), _WORD) < len(self.words)
-        found = np.ones(int(readable.sum()), dtype=bool)
-        for part in range(0, len(value), _WORD):
-            piece = value[part : part + _WORD]
-            found &= self._word_keys(starts[readable] + part, np.full(len(found), len(piece))) == int.from_bytes(piece, "little")
-        same[candidates[readable]] = found
-        for i in candidates[~readable].tolist():
-            same[i] = self.data[self.starts[fields[i]] : self.ends[fields[i]]] == value
-        return same
+    def lines_starting_with(self, prefix: bytes) -> np.ndarray:
+        """The non-empty lines whose first field begins with ``prefix``, found by searching the bytes
+        (such lines are few: comments, ``-DOCSTART-``)."""
+        found, at = [], self.data.find(prefix)
+        while at >= 0:
+            found.append(at)
+            at = self.data.find(prefix, at + 1)
+        positions = np.array(found, dtype=np.int64)
+        field = np.searchsorted(self.starts, positions)
+        field = field[(field < len(self.starts)) & (self.starts.take(field, mode="clip") == positions)]
+        line = np.searchsorted(self.line_first, field)
+        return line[(line < len(self.line_first)) & (self.line_first.take(line, mode="clip") == field)]
 
     def codes(self, fields: np.ndarray) -> tuple[np.ndarray, list[str]]:
         """The distinct values of ``fields`` and each field's index among them (``int32``). Fields of up
@@ -499,9 +497,10 @@ def _special_lines(fields: _Fields, rules: Scheme) -> np.ndarray:
     """Per non-empty line: 0 a token line, 1 a comment, 2 a document start (``-DOCSTART-`` or
     ``# newdoc``)."""
     kind = np.zeros(len(fields.line_first), dtype=np.int8)
-    kind[fields.equal(fields.line_first, DOCUMENT_START.encode())] = 2
-    first_bytes = np.frombuffer(fields.data, dtype=np.uint8)[fields.starts[fields.line_first]]
-    for line in np.flatnonzero(first_bytes == 35).tolist():  # "#"
+    starts = fields.lines_starting_with(DOCUMENT_START.encode())
+    first = fields.line_first[starts]
+    kind[starts[fields.ends[first] - fields.starts[first] == len(DOCUMENT_START)]] = 2
+    for line in fields.lines_starting_with(b"#").tolist():
         tags = [fields.text(f) for f in range(int(fields.line_first[line]) + 1, int(fields.line_last[line]) + 1)]
         if len(tags) >= 2 and all(_valid(tag, rules) for tag in tags):
             continue  # a token "#..." with its tags
