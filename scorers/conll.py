@@ -381,8 +381,8 @@ class _Fields:
         while at >= 0:
             found.append(at)
             at = self.data.find(prefix, at + 1)
-        positions = np.array(found, dtype=np.int64)
-        field = np.searchsorted(self.starts, positions)
+        positions = np.array(found, dtype=self.starts.dtype)  # the haystack's type: searched without a copy of it
+        field = np.searchsorted(self.starts, positions).astype(self.line_first.dtype)
         field = field[(field < len(self.starts)) & (self.starts.take(field, mode="clip") == positions)]
         line = np.searchsorted(self.line_first, field)
         return line[(line < len(self.line_first)) & (self.line_first.take(line, mode="clip") == field)]
