@@ -225,14 +225,15 @@ class Scoreboard:
         return macro_average([self.total(metric, label) for label in self.labels(metric)])
 
     def _matrix(self) -> np.ndarray:
-        """Per-unit ``(2 * credit, predicted, gold)`` for each key: shape ``(units, keys, 3)``, float64
-        (exact: the values are small integers)."""
+        """Per-unit ``(2 * credit, predicted, gold)`` for each key: shape ``(units, keys, 3)``, int32 (a
+        unit's counts are small), summed in place: one array of that size, however many units."""
         tp, fp, fn, partial, incorrect = np.moveaxis(self.counts, -1, 0)
-        out = np.empty((*self.counts.shape[:-1], 3), dtype=np.float64)  # one array, however many units
-        np.add(2 * tp, partial, out=out[..., 0])
-        paired = tp + partial + incorrect
-        np.add(paired, fp, out=out[..., 1])
-        np.add(paired, fn, out=out[..., 2])
+        out = np.empty((*self.counts.shape[:-1], 3), dtype=np.int32)
+        doubled, predicted, gold = np.moveaxis(out, -1, 0)
+        for target, terms in ((doubled, (tp, tp, partial)), (predicted, (tp, partial, incorrect, fp)), (gold, (tp, partial, incorrect, fn))):
+            np.copyto(target, terms[0], casting="unsafe")
+            for term in terms[1:]:
+                np.add(target, term, out=target, casting="unsafe")
         return out
 
 
@@ -384,8 +385,8 @@ def _resampled_sums(matrix: np.ndarray, resamples: int, seed: int) -> Iterable[n
     distinct, inverse = _distinct_columns(matrix.reshape(n_units, -1))
     # a sum of resampled counts is at most n_units times the largest: below 2**24, float32 holds every
     # partial sum exactly, and the product is the float64 one, computed twice as fast
-    if n_units * float(np.abs(distinct).max(initial=0)) < 2**24:
-        distinct = distinct.astype(np.float32)
+    exact_in_float32 = n_units * float(np.abs(distinct).max(initial=0)) < 2**24
+    distinct = distinct.astype(np.float32 if exact_in_float32 else np.float64)
     words = _stdlib_words(seed)
     chunk = _chunk(n_units)
     for done in range(0, resamples, chunk):
