@@ -366,7 +366,7 @@ class _Fields:
         return 1 + self.leading_breaks + before[lines]
 
     def text(self, field: int) -> str:
-        return self.data[self.starts[field] : self.ends[field]].decode("utf-8")
+        return self.data[self.starts[field] : self.ends[field]].decode("utf-8", "replace")  # read_conll checked the file
 
     def _word_keys(self, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Each field's bytes as a little-endian word (fields of up to 8 bytes that are not in the last
@@ -641,7 +641,8 @@ def decode(codes: np.ndarray, sentence_start: np.ndarray, tags: Tags, scheme: st
     n, width = len(codes), tags.outside + 1
     if not n:
         return (np.zeros(0, dtype=np.int64),) * 3
-    before = np.empty(n, dtype=np.int32)
+    codes = codes.astype(np.int32 if width * width < 2**31 else np.int64, copy=False)  # pair codes fit
+    before = np.empty(n, dtype=codes.dtype)
     before[0] = tags.outside
     before[1:] = codes[:-1]
     before[sentence_start] = tags.outside
