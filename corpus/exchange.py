@@ -807,10 +807,6 @@ def _import_brat_command(args: argparse.Namespace) -> int:
 
 
 def _from_tags_command(args: argparse.Namespace) -> int:
-    from khabar.scorers.conll import SCHEMES
-
-    if args.scheme not in SCHEMES:
-        raise fmt.InputError(f"from-tags: --scheme must be one of {', '.join(SCHEMES)}")
     out = fmt.output_file(args.out, "--out")
     documents = fmt.load_corpus(args.data)
     tags = read_tags(args.tags, documents, field=args.field, scheme=args.scheme)
@@ -823,6 +819,7 @@ def _from_tags_command(args: argparse.Namespace) -> int:
 def register(subparsers) -> None:
     """Add ``khabar export conll|brat``, ``khabar import brat`` and ``khabar from-tags``."""
     from khabar.corpus.cli import add_command
+    from khabar.scorers.cli import SCHEME_NAMES
 
     export = add_command(
         subparsers,
@@ -893,7 +890,7 @@ def register(subparsers) -> None:
     p.add_argument("tags", type=Path, metavar="TAGS", help="the predicted tags (JSON Lines, one object per row)")
     p.add_argument("--out", type=Path, required=True, help="the prediction file to write")
     p.add_argument("--field", default=TAG_FIELD, help=f"the key holding each row's tags (default: {TAG_FIELD})")
-    p.add_argument("--scheme", default="IOB2", help="the tags' scheme: IOB1, IOB2 (default), IOE1, IOE2, IOBES or BILOU")
+    p.add_argument("--scheme", choices=SCHEME_NAMES, default="IOB2", help="the tags' scheme (default IOB2)")
     p.add_argument("--decoder", choices=("strict", "conlleval"), default="strict", help="seqeval's strict chunks (default) or conlleval.pl's")
     p.add_argument("--data", type=Path, default=None, help="a built documents.jsonl (default: this checkout's)")
     p.set_defaults(func=_from_tags_command)
