@@ -26,7 +26,7 @@ from baseline_speed import synthetic_documents
 from khabar.baselines import BASELINES, crf
 from khabar.corpus.format import dumps_line, labels
 from khabar.corpus.tokenize import tokenize
-from khabar.scorers.conll import Sentence, score_conll
+from khabar.scorers.conll import TaggedTokens, score_conll
 
 
 def main() -> None:
@@ -54,8 +54,8 @@ def main() -> None:
     val_seconds = time.perf_counter() - start
     val_tokens = sum(len(s.tags) for s in val)
 
-    sentences = [Sentence((s.tags,), (tuple(p),), 0, i) for i, (s, p) in enumerate(zip(val, predicted))]
-    report = score_conll(sentences=sentences, bootstrap=1000)
+    tagged = TaggedTokens.of([list(s.tags) for s in val], [list(p) for p in predicted])
+    report = score_conll(tagged=tagged, bootstrap=1000)
     theirs = classification_report([list(s.tags) for s in val], predicted, mode="strict", scheme=IOB2, output_dict=True, zero_division=0)
     print(f"\nval.txt: {len(val)} sentences, {val_tokens} tokens; strict F1, outermost layer (Khabar's scorer; seqeval strict)")
     print(f"{'type':<10} {'gold':>5} {'pred':>5} {'TP':>5} {'P':>7} {'R':>7} {'F1':>7} {'±95%':>6} {'seqeval':>8}")

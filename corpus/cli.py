@@ -17,17 +17,19 @@ from typing import Sequence
 from khabar.corpus import format as fmt
 from khabar.corpus.version import DATA_VERSION, __version__
 
-COMMAND_MODULES = (
-    "khabar.scorers.cli",
-    "khabar.baselines.cli",
-    "khabar.corpus.results",
-    "khabar.corpus.agreement",
-    "khabar.corpus.exchange",
-    "khabar.corpus.viewer",
-    "khabar.corpus.releases",
-    "khabar.corpus.sources",
-    "khabar.corpus.audit",
-)
+COMMAND_MODULES = {
+    "khabar.scorers.cli": ("score", "compare"),
+    "khabar.baselines.cli": ("baseline",),
+    "khabar.corpus.results": ("results",),
+    "khabar.corpus.agreement": ("agreement",),
+    "khabar.corpus.exchange": ("export", "import", "from-tags"),
+    "khabar.corpus.viewer": ("view",),
+    "khabar.corpus.releases": ("record-release",),
+    "khabar.corpus.sources": ("seeds",),
+    "khabar.corpus.audit": ("audit",),
+}
+"""Each module that adds subcommands, with their names. ``khabar COMMAND`` imports only the module of
+COMMAND, so that ``khabar score --conll`` does not load the baselines (a test checks the names)."""
 
 
 def add_command(subparsers, name: str, *, help: str, example: str, description: str | None = None) -> argparse.ArgumentParser:
@@ -117,7 +119,9 @@ def evaluate_command(args: argparse.Namespace) -> int:
     return results.evaluate(out_dir=args.out)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``khabar`` parser; with ``command``, only that command's module is loaded besides the corpus
+    commands (every module otherwise)."""
     parser = argparse.ArgumentParser(
         prog="khabar",
         description="Khabar: an annotated corpus and evaluation benchmark for Arabic news (entities, quotes, events).\n\n"
@@ -174,7 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=fmt.ROOT / "results", help="where the full reports go (default: results/)")
     p.set_defaults(func=evaluate_command)
 
-    for name in COMMAND_MODULES:
+    for name, commands in COMMAND_MODULES.items():
+        if command is not None and command not in commands:
+            continue
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as error:
@@ -186,7 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    named = next((arg for arg in argv if not arg.startswith("-")), None)
+    parser = build_parser(named if any(named in commands for commands in COMMAND_MODULES.values()) else None)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

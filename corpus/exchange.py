@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from khabar.corpus import format as fmt
-from khabar.corpus.build import sentence_tokens
+from khabar.corpus.build import iob2_names, sentence_tokens
 
 # --------------------------------------------------------------------------------------------------
 # CoNLL
@@ -72,6 +72,92 @@ def export_conll(documents: Sequence[fmt.Document], out: Path, *, comments: bool
         _write_text(path, conll_text(documents, nested=nested, comments=comments))
         written.append(path)
     return written
+
+
+# --------------------------------------------------------------------------------------------------
+# From token tags back to a submission
+
+TAG_FIELD = "ner_tags"
+
+
+def predictions_from_tags(
+    documents: Sequence[fmt.Document],
+    tags: Mapping[str, Sequence[str]],
+    *,
+    scheme: str = "IOB2",
+    decoder: str = "strict",
+) -> list[fmt.Prediction]:
+    """A prediction per document of ``documents`` (built: with tokens) that ``tags`` covers: ``tags``
+    maps a row id of the ``entities`` view (``<document>-<sentence>``) to one tag per token of that
+    row. Each row's tags are decoded into chunks (:func:`khabar.scorers.conll.chunks`), and a chunk is
+    the character span from its first token's start to its last token's end, so a proclitic inside a
+    token comes with it (docs/tokenization.md). The caller has checked the rows (:func:`read_tags`)."""
+    from khabar.scorers.conll import chunks
+
+    predictions = []
+    for doc in documents:
+        rows = [(f"{doc.id}-{s.index:03d}", s) for s in sentence_tokens(doc)]
+        if not any(row_id in tags for row_id, _ in rows):
+            continue
+        entities = {
+            fmt.PredictedEntity(sentence.tokens[start].start, sentence.tokens[end - 1].end, kind)
+            for row_id, sentence in rows
+            for start, end, kind in chunks(list(tags[row_id]), decoder, scheme)
+        }
+        predictions.append(fmt.Prediction(doc.id, entities=tuple(sorted(entities))))
+    return predictions
+
+
+def read_tags(path: Path, documents: Sequence[fmt.Document], *, field: str = TAG_FIELD, scheme: str = "IOB2") -> dict[str, list[str]]:
+    """The predicted tags of a JSON Lines file, one object per row of the ``entities`` view: its
+    ``id`` and, in ``field``, one tag per token, as names (``B-PERS``) or as the view's ``ClassLabel``
+    ids; other keys are ignored, so the view's own rows with predicted tags will do. Every problem is
+    one line naming the file and line: an unknown or repeated row, a tag count that is not the row's
+    token count, a tag outside ``scheme``, and the rows missing from a document that has some."""
+    from khabar.scorers.conll import SCHEMES, valid_tag
+
+    where = fmt.display_path(path)
+    names = iob2_names()
+    tokens = {f"{doc.id}-{s.index:03d}": len(s.tokens) for doc in documents for s in sentence_tokens(doc)}
+    found: dict[str, list[str]] = {}
+    first_line: dict[str, int] = {}
+    problems: list[fmt.Problem] = []
+    for number, obj in fmt.iter_jsonl(Path(path)):
+        here = f"{where}:{number}"
+        if isinstance(obj, fmt.Problem):
+            problems.append(obj)
+            continue
+        row_id = obj.get("id") if isinstance(obj, dict) else None
+        if not isinstance(row_id, str) or row_id not in tokens:
+            problems.append(fmt.Problem(here, "id", f"{row_id!r} is not a row of the entities view" if isinstance(obj, dict) else "expected a JSON object"))
+            continue
+        if row_id in first_line:
+            problems.append(fmt.Problem(here, "id", f"row {row_id!r} again (first on line {first_line[row_id]})"))
+            continue
+        first_line[row_id] = number
+        row = obj.get(field)
+        if not isinstance(row, list):
+            problems.append(fmt.Problem(here, field, "missing or not a list (--field names the key holding the tags)"))
+            continue
+        if len(row) != tokens[row_id]:
+            problems.append(fmt.Problem(here, field, f"{len(row)} tags for the row's {tokens[row_id]} tokens"))
+            continue
+        as_names = [names[t] if type(t) is int and 0 <= t < len(names) else t for t in row]
+        bad = next((i for i, tag in enumerate(as_names) if not isinstance(tag, str) or not valid_tag(tag, scheme)), None)
+        if bad is not None:
+            allowed = SCHEMES[scheme].tags()
+            problems.append(fmt.Problem(here, f"{field}[{bad}]", f"{row[bad]!r} is neither a tag of {scheme} ({allowed}) nor a ClassLabel id below {len(names)}"))
+            continue
+        found[row_id] = as_names
+    covered = {row_id.rsplit("-", 1)[0] for row_id in found}
+    missing = [row_id for row_id in tokens if row_id.rsplit("-", 1)[0] in covered and row_id not in found and row_id not in first_line]
+    if missing and not problems:
+        problems.append(fmt.Problem(where, "", f"{len(missing)} row(s) of documents it covers missing: {', '.join(missing[:10])}{' ...' if len(missing) > 10 else ''}"))
+    if problems:
+        raise fmt.InputError(problems)
+    if not found:
+        raise fmt.InputError(f"{where}: no row in the file (expected one JSON object per row of the entities view)")
+    return found
 
 
 # --------------------------------------------------------------------------------------------------
@@ -720,9 +806,20 @@ def _import_brat_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _from_tags_command(args: argparse.Namespace) -> int:
+    out = fmt.output_file(args.out, "--out")
+    documents = fmt.load_corpus(args.data)
+    tags = read_tags(args.tags, documents, field=args.field, scheme=args.scheme)
+    predictions = predictions_from_tags(documents, tags, scheme=args.scheme, decoder=args.decoder)
+    fmt.write_predictions(predictions, out, {doc.id: doc.text for doc in documents})
+    print(f"wrote {fmt.display_path(out)}: {len(predictions)} document(s), {sum(len(p.entities) for p in predictions)} entities")
+    return 0
+
+
 def register(subparsers) -> None:
-    """Add ``khabar export conll|brat`` and ``khabar import brat``."""
+    """Add ``khabar export conll|brat``, ``khabar import brat`` and ``khabar from-tags``."""
     from khabar.corpus.cli import add_command
+    from khabar.scorers.cli import SCHEME_NAMES
 
     export = add_command(
         subparsers,
@@ -779,3 +876,21 @@ def register(subparsers) -> None:
     p.add_argument("--out", type=Path, default=fmt.ANNOTATIONS_DIR, help="where the annotation files go (default: corpus/annotations)")
     p.add_argument("--force", action="store_true", help="overwrite existing annotation files")
     p.set_defaults(func=_import_brat_command)
+
+    p = add_command(
+        subparsers,
+        "from-tags",
+        help="turn predicted tags over the entities view's tokens into a prediction file",
+        example="khabar from-tags tags.jsonl --field predicted --out predictions.jsonl",
+        description="Read one JSON object per row of the entities view (corpus/data/entities.jsonl, the Hugging Face "
+        "config `entities`): its `id` and, in --field, one tag per token (names such as B-PERS, or the view's "
+        "ClassLabel ids). Decode each row's tags into chunks and write each chunk as the character span of its "
+        "tokens, one prediction line per document, ready for `khabar score`.",
+    )
+    p.add_argument("tags", type=Path, metavar="TAGS", help="the predicted tags (JSON Lines, one object per row)")
+    p.add_argument("--out", type=Path, required=True, help="the prediction file to write")
+    p.add_argument("--field", default=TAG_FIELD, help=f"the key holding each row's tags (default: {TAG_FIELD})")
+    p.add_argument("--scheme", choices=SCHEME_NAMES, default="IOB2", help="the tags' scheme (default IOB2)")
+    p.add_argument("--decoder", choices=("strict", "conlleval"), default="strict", help="seqeval's strict chunks (default) or conlleval.pl's")
+    p.add_argument("--data", type=Path, default=None, help="a built documents.jsonl (default: this checkout's)")
+    p.set_defaults(func=_from_tags_command)

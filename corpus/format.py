@@ -11,6 +11,7 @@ so that a user fixes a file in one pass.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import functools
 import gc
@@ -20,13 +21,10 @@ import operator
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-import jsonschema
-import jsonschema_rs
-import referencing
-import referencing.exceptions
-import referencing.jsonschema
+if TYPE_CHECKING:  # imported where used: a command that validates nothing (khabar score --conll) skips them
+    import jsonschema
 
 ROOT = Path(os.environ.get("KHABAR_ROOT") or Path(__file__).resolve().parents[1]).resolve()
 """The checkout whose schema, seeds and corpus are used; ``KHABAR_ROOT`` points Khabar at another copy."""
@@ -120,12 +118,18 @@ def schema_version() -> str:
 
 
 def _refuse_retrieval(uri: str):
+    import referencing.exceptions
+
     raise referencing.exceptions.NoSuchResource(ref=uri)
 
 
 @functools.cache
 def _validator(schema_name: str) -> jsonschema.protocols.Validator:
     """One validator per schema, built once, that resolves ``$ref`` only among our own schema files."""
+    import jsonschema
+    import referencing
+    import referencing.jsonschema
+
     resources = _schema_resources()
     registry = referencing.Registry(retrieve=_refuse_retrieval).with_resources(
         (schema["$id"], referencing.jsonschema.DRAFT202012.create_resource(schema)) for schema in resources.values()
@@ -140,6 +144,8 @@ def _fast_check(schema_name: str) -> Callable[[Any], bool]:
     """The same schema compiled by jsonschema-rs: a yes/no answer about 13 times faster than
     fastjsonschema (0.04 s against 0.52 s for 10,000 documents) and far faster than jsonschema, which
     then explains any failure. Offline, and resolving ``$ref`` only among our own schema files."""
+    import jsonschema_rs
+
     resources = _schema_resources()
     registry = jsonschema_rs.Registry([(schema["$id"], schema) for schema in resources.values()], retriever=_refuse_retrieval)
     validator = jsonschema_rs.Draft202012Validator(resources[schema_name], registry=registry, offline=True)
@@ -605,6 +611,27 @@ def read_text(path: Path, kind: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise _not_utf8(display_path(path), error, data) from None
+
+
+def read_utf8_bytes(path: Path, kind: str) -> bytes:
+    """The bytes of a UTF-8 file, checked to be UTF-8, without a leading byte order mark: for readers
+    that parse bytes with whole-array operations (a CoNLL file of a million tokens). Errors are those of
+    :func:`read_text`."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise _unreadable(Path(path), error, kind) from None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), 1 << 20):  # by the megabyte: no copy of the whole file as text
+            decoder.decode(memoryview(data)[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        try:
+            data.decode("utf-8")  # again at once, for the error's position in the file
+        except UnicodeDecodeError as error:
+            raise _not_utf8(display_path(path), error, data) from None
+    return data[3:] if data.startswith(codecs.BOM_UTF8) else data
 
 
 def _unreadable(path: Path, error: OSError, kind: str) -> InputError:

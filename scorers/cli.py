@@ -22,6 +22,8 @@ from khabar.scorers import TASK_NAMES, report_signature, score_task
 from khabar.scorers.core import DEFAULT_RESAMPLES, DEFAULT_SEED, OVERALL
 
 LAYERS = ("flat", "nested")
+SCHEME_NAMES = ("IOB1", "IOB2", "IOE1", "IOE2", "IOBES", "BILOU")
+"""``khabar.scorers.conll.SCHEMES``, named here so that building the parser loads no scorer."""
 UNITS = ("auto", "sentence", "document")
 FORMATS = ("table", "json")
 
@@ -74,11 +76,24 @@ def register(subparsers) -> None:
     p.add_argument("predictions", nargs="?", type=Path, metavar="PRED", help="the prediction file (JSON Lines)")
     p.add_argument("--conll", type=Path, metavar="FILE", help="score this CoNLL file instead of a prediction file")
     p.add_argument(
+        "--scheme",
+        choices=SCHEME_NAMES,
+        default="IOB2",
+        help="with --conll: the tagging scheme (default IOB2); each is decoded as seqeval's strict mode decodes it",
+    )
+    p.add_argument(
         "--decoder",
         choices=("strict", "conlleval"),
         default="strict",
-        help="with --conll: seqeval's strict IOB2 chunks (default) or conlleval.pl's (a stray I- starts a chunk)",
+        help="with --conll: seqeval's strict chunks (default) or conlleval.pl's lenient ones (a stray I- starts a chunk)",
     )
+    p.add_argument(
+        "--columns",
+        metavar="G,P",
+        help="with --conll: the fields holding the gold and the predicted tags, 1-based: 4,5, or 2-3,4-5 for two "
+        "nested layers (default: the last two fields, the last 2n for n layers, or Wojood's nested form)",
+    )
+    p.add_argument("--layers", type=_positive, metavar="N", help="with --conll: the last 2N fields are N gold then N predicted layers")
     _common_arguments(p)
     p.add_argument("--strict", action="store_true", help="a gold document missing from the submission is an error")
     p.set_defaults(func=score_command)
@@ -115,6 +130,13 @@ def _common_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, default="table", help="a table (default) or JSON")
     p.add_argument("--bootstrap", type=_count, default=DEFAULT_RESAMPLES, metavar="N", help="resamples (0: none)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed of the resampling")
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
 
 
 def _count(value: str) -> int:
@@ -193,15 +215,9 @@ def score_command(args: argparse.Namespace) -> int:
     if (args.predictions is None) == (args.conll is None):
         raise fmt.InputError("score: give either a prediction file or --conll FILE")
     if args.conll is not None:
-        from khabar.scorers.conll import read_conll, score_conll
-
-        report = score_conll(
-            sentences=read_conll(args.conll), decoder=args.decoder, layer=args.layer, bootstrap=args.bootstrap, seed=args.seed
-        )
-        sig = _signature(report, "conll", fmt.sha256_file(args.conll), args.bootstrap, args.seed, decoder=args.decoder)
-        _emit([(report, sig)], args.format)
-        return 0
-
+        return _score_conll(args)
+    if args.columns or args.layers:
+        raise fmt.InputError("score: --columns and --layers describe a CoNLL file (--conll FILE)")
     documents, split, data_sha256 = _load_gold(args)
     gold = {doc.id: doc for doc in documents}
     predictions = _load_predictions(args.predictions, gold, args.strict)
@@ -212,6 +228,23 @@ def score_command(args: argparse.Namespace) -> int:
         report = _score(task, documents, predictions, args, args.bootstrap)
         scored.append((report, _signature(report, DATA_VERSION, data_sha256, args.bootstrap, args.seed, split=split)))
     _emit(scored, args.format)
+    return 0
+
+
+def _score_conll(args: argparse.Namespace) -> int:
+    from khabar.scorers.conll import Layout, read_conll, score_conll
+
+    if args.columns and args.layers:
+        raise fmt.InputError("score: give --columns or --layers, not both")
+    try:
+        layout = Layout.parse_columns(args.columns) if args.columns else Layout(layers=args.layers)
+    except ValueError as error:
+        raise fmt.InputError(f"score: {error}") from None
+    tagged = read_conll(args.conll, scheme=args.scheme, layout=layout)
+    report = score_conll(tagged=tagged, decoder=args.decoder, layer=args.layer, bootstrap=args.bootstrap, seed=args.seed)
+    options = {"scheme": args.scheme, "decoder": args.decoder, "columns": tagged.layout}
+    sig = _signature(report, "conll", fmt.sha256_file(args.conll), args.bootstrap, args.seed, **options)
+    _emit([(report, sig)], args.format)
     return 0
 
 

@@ -225,10 +225,16 @@ class Scoreboard:
         return macro_average([self.total(metric, label) for label in self.labels(metric)])
 
     def _matrix(self) -> np.ndarray:
-        """Per-unit ``(2 * credit, predicted, gold)`` for each key: shape ``(units, keys, 3)``, float64
-        (exact: the values are small integers)."""
-        tp, fp, fn, partial, incorrect = np.moveaxis(self.counts.astype(np.float64), -1, 0)
-        return np.stack([2 * tp + partial, tp + fp + partial + incorrect, tp + fn + partial + incorrect], axis=-1)
+        """Per-unit ``(2 * credit, predicted, gold)`` for each key: shape ``(units, keys, 3)``, int32 (a
+        unit's counts are small), summed in place: one array of that size, however many units."""
+        tp, fp, fn, partial, incorrect = np.moveaxis(self.counts, -1, 0)
+        out = np.empty((*self.counts.shape[:-1], 3), dtype=np.int32)
+        doubled, predicted, gold = np.moveaxis(out, -1, 0)
+        for target, terms in ((doubled, (tp, tp, partial)), (predicted, (tp, partial, incorrect, fp)), (gold, (tp, partial, incorrect, fn))):
+            np.copyto(target, terms[0], casting="unsafe")
+            for term in terms[1:]:
+                np.add(target, term, out=target, casting="unsafe")
+        return out
 
 
 class Tally:
@@ -246,6 +252,7 @@ class Tally:
         self._events: dict[Hashable, int] = {}
         self._unit_of = array("q")
         self._event_of = array("q")
+        self._declared: tuple[Sequence[UnitId], np.ndarray] | None = None
 
     def add_unit(self, unit: UnitId) -> None:
         """Declare a unit, which counts for resampling even if no event is recorded in it."""
@@ -265,8 +272,11 @@ class Tally:
     ) -> None:
         """``record(units[u], events[e])`` for each ``u, e`` of the two index arrays: a whole corpus's
         outcomes at once, each unit and distinct event named once. Every unit of ``units`` is declared
-        (:meth:`add_unit`), with or without an event."""
-        unit_ids = np.array([self._units.setdefault(unit, len(self._units)) for unit in units], dtype=np.int64)
+        (:meth:`add_unit`), with or without an event; a second call with the same ``units`` object
+        reuses its ids."""
+        if self._declared is None or self._declared[0] is not units:
+            self._declared = (units, np.array([self._units.setdefault(unit, len(self._units)) for unit in units], dtype=np.int64))
+        unit_ids = self._declared[1]
         event_ids = np.array([self._events.setdefault(event, len(self._events)) for event in events], dtype=np.int64)
         self._unit_of.frombytes(unit_ids[unit_index].tobytes())
         self._event_of.frombytes(event_ids[event_index].tobytes())
@@ -294,12 +304,11 @@ class Tally:
         first_cell = np.repeat(starts[:-1][event_index] - np.cumsum(lengths) + lengths, lengths)
         cell = flat_cells[first_cell + np.arange(int(lengths.sum()))]
         row_width = len(keys) * width
-        counts = np.bincount(
-            np.repeat(unit_index, lengths) * row_width + cell,
-            weights=np.repeat(multiplicity, lengths),
-            minlength=len(units) * row_width,
-        )
-        return Scoreboard(tuple(units), keys, np.rint(counts).astype(np.int64).reshape(len(units), len(keys), width))
+        # each cell once per time its event was recorded: integer counts, with no float copy of a
+        # (units x keys x fields) array, which is large when every sentence is a unit
+        increments = np.repeat(np.repeat(unit_index, lengths) * row_width + cell, np.repeat(multiplicity, lengths))
+        counts = np.bincount(increments, minlength=len(units) * row_width)
+        return Scoreboard(tuple(units), keys, counts.reshape(len(units), len(keys), width))
 
 
 def macro_average(counts: Sequence[Counts]) -> float:
@@ -339,7 +348,14 @@ class Intervals:
 
 
 _CHUNK = 100
-"""Replicates drawn and summed at once, bounding memory at ``_CHUNK * units`` numbers."""
+"""Replicates drawn and summed at once, at most; fewer for many units (:func:`_chunk`)."""
+_CHUNK_NUMBERS = 1 << 20
+"""Unit draws held at once: a chunk's arrays stay near 8 MB however many units there are."""
+
+
+def _chunk(n_units: int) -> int:
+    """Replicates per chunk for ``n_units`` units (the draws are the same whatever the chunking)."""
+    return max(1, min(_CHUNK, _CHUNK_NUMBERS // max(n_units, 1)))
 
 
 def _draw_indices(words: np.random.MT19937, replicates: int, n_units: int) -> np.ndarray:
@@ -348,7 +364,9 @@ def _draw_indices(words: np.random.MT19937, replicates: int, n_units: int) -> np
     Index ``floor(w * n / 2**32)`` for each successive little-endian 32-bit word ``w`` of
     ``Random(seed).randbytes``, the words taken from :func:`_stdlib_words` (the same words, faster)."""
     drawn = words.random_raw(replicates * n_units)
-    return ((drawn * np.uint64(n_units)) >> np.uint64(32)).astype(np.intp).reshape(replicates, n_units)
+    drawn *= np.uint64(n_units)  # in place: a million draws need no second copy
+    drawn >>= np.uint64(32)
+    return drawn.view(np.int64).reshape(replicates, n_units)  # below n_units: the same value signed
 
 
 def _stdlib_words(seed: int) -> np.random.MT19937:
@@ -365,25 +383,32 @@ def _resampled_sums(matrix: np.ndarray, resamples: int, seed: int) -> Iterable[n
     """Chunks of bootstrap replicates: ``(replicates, keys, 3)`` sums over resamples of the units."""
     n_units = matrix.shape[0]
     distinct, inverse = _distinct_columns(matrix.reshape(n_units, -1))
+    # a sum of resampled counts is at most n_units times the largest: below 2**24, float32 holds every
+    # partial sum exactly, and the product is the float64 one, computed twice as fast
+    exact_in_float32 = n_units * float(np.abs(distinct).max(initial=0)) < 2**24
+    distinct = distinct.astype(np.float32 if exact_in_float32 else np.float64)
     words = _stdlib_words(seed)
-    for done in range(0, resamples, _CHUNK):
-        size = min(_CHUNK, resamples - done)
+    chunk = _chunk(n_units)
+    for done in range(0, resamples, chunk):
+        size = min(chunk, resamples - done)
         indices = _draw_indices(words, size, n_units)
-        offsets = np.arange(size)[:, None] * n_units
-        weights = np.bincount((indices + offsets).ravel(), minlength=size * n_units).reshape(size, n_units)
-        yield (weights @ distinct)[:, inverse].reshape(size, *matrix.shape[1:])
+        indices += np.arange(size)[:, None] * n_units  # each replicate counts into its own row
+        weights = np.bincount(indices.ravel(), minlength=size * n_units).reshape(size, n_units)
+        yield (weights.astype(distinct.dtype) @ distinct)[:, inverse].astype(np.float64).reshape(size, *matrix.shape[1:])
 
 
 def _distinct_columns(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct columns of ``matrix`` and, for each column, the index of its copy among them.
     Many keys share a column (every metric of a label has the same predicted and gold counts), and
     summing each column once halves the work."""
-    index_of: dict[bytes, int] = {}
+    # columns with different sums differ; among equal sums, compare the columns themselves (no copy)
+    sums = matrix.sum(axis=0).tolist()
     representatives: list[int] = []
     inverse: list[int] = []
-    for j, column in enumerate(np.ascontiguousarray(matrix.T)):
-        index = index_of.setdefault(column.tobytes(), len(index_of))
-        if index == len(representatives):
+    for j, total in enumerate(sums):
+        index = next((k for k, r in enumerate(representatives) if sums[r] == total and np.array_equal(matrix[:, r], matrix[:, j])), None)
+        if index is None:
+            index = len(representatives)
             representatives.append(j)
         inverse.append(index)
     return matrix[:, representatives], np.array(inverse, dtype=np.intp)

@@ -333,17 +333,30 @@ class _Corpus(NamedTuple):
         return np.maximum(found, self.first_unit[side.document])
 
 
-def _flatten(spans_by_document: Sequence[Sequence[Entity]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Document index, start, end and type name of every entity, in input order. Refuses anything but
-    ``(start, end, type)`` tuples with integer offsets ``0 <= start < end``."""
+class EntityColumns(NamedTuple):
+    """Entities of many documents as parallel columns (plain spans without a tuple per entity): for
+    entity ``i``, the index ``document[i]`` of its document in the sorted document ids, its ``start``
+    and ``end`` offsets in that document and the index ``type[i]`` of its type in ``types``."""
+
+    document: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    type: np.ndarray
+    types: Sequence[str]
+
+
+def _flatten(spans_by_document: Sequence[Sequence[Entity]]) -> EntityColumns:
+    """The entities of each document, in input order, as columns. Refuses anything but ``(start, end,
+    type)`` tuples with integer offsets."""
     entities = list(chain.from_iterable(spans_by_document))
     if set(map(len, entities)) - {3}:
         raise ValueError("every entity must be a (start, end, type) tuple")
     start, end = (_offsets(list(map(itemgetter(i), entities))) for i in (0, 1))
-    if len(start) and (start.min() < 0 or (start >= end).any()):
-        raise ValueError("every entity must have offsets 0 <= start < end")
     document = np.repeat(np.arange(len(spans_by_document), dtype=np.int64), list(map(len, spans_by_document)))
-    return document, start, end, list(map(itemgetter(2), entities))
+    names = list(map(itemgetter(2), entities))
+    types = sorted(set(names))
+    index = {name: i for i, name in enumerate(types)}
+    return EntityColumns(document, start, end, np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=len(names)), types)
 
 
 def _offsets(values: Sequence[Any]) -> np.ndarray:
@@ -351,6 +364,18 @@ def _offsets(values: Sequence[Any]) -> np.ndarray:
     if array.dtype.kind != "i":
         raise ValueError("offsets must be integers below 2**63")
     return array.astype(np.int64)
+
+
+def _check_columns(columns: EntityColumns, n_documents: int) -> None:
+    """Refuses offsets that are not ``0 <= start < end`` and documents or types out of range."""
+    if not (len(columns.document) == len(columns.start) == len(columns.end) == len(columns.type)):
+        raise ValueError("entity columns must have one value per entity each")
+    if not len(columns.start):
+        return
+    if columns.start.min() < 0 or (columns.start >= columns.end).any():
+        raise ValueError("every entity must have offsets 0 <= start < end")
+    if columns.document.min() < 0 or columns.document.max() >= n_documents or columns.type.min() < 0 or columns.type.max() >= len(columns.types):
+        raise ValueError("an entity's document or type index is out of range")
 
 
 def _canonical(document, start, end, type_index, stride: int, layer: str) -> _Side:
@@ -365,19 +390,19 @@ def _canonical(document, start, end, type_index, stride: int, layer: str) -> _Si
 
 
 def _lay_out(
-    gold: Mapping[Hashable, Iterable[Entity]],
-    predictions: Mapping[Hashable, Iterable[Entity]],
+    ids: Sequence[Hashable],
+    gold: EntityColumns,
+    predicted: EntityColumns,
     texts: Mapping[Hashable, str] | None,
     sentence_starts: Mapping[Hashable, Sequence[int]] | None,
     layer: str,
 ) -> tuple[_Corpus, _Side, _Side]:
-    """The corpus (documents in sorted id order, units as :class:`~khabar.scorers.units.Units` makes
-    them) and both sides' canonical entities. Refuses entities past their text, and sentence
-    starts that are negative or out of order. Every step runs over the whole corpus at once."""
+    """The corpus (documents ``ids``, sorted; units as :class:`~khabar.scorers.units.Units` makes them)
+    and both sides' canonical entities. Refuses entities past their text, and sentence starts that are
+    negative or out of order. Every step runs over the whole corpus at once."""
     _check_layer(layer)
-    ids = sorted(gold)
-    gold_flat = _flatten([_sized(gold[doc_id]) for doc_id in ids])
-    predicted_flat = _flatten([_sized(predictions.get(doc_id, ())) for doc_id in ids])
+    for columns in (gold, predicted):
+        _check_columns(columns, len(ids))
     starts = [starts_of_units(sentence_starts.get(doc_id) if sentence_starts else None) for doc_id in ids]
     sizes = np.fromiter(map(len, starts), dtype=np.int64, count=len(ids))
     first_unit = np.cumsum(sizes) - sizes
@@ -385,7 +410,7 @@ def _lay_out(
     descents = np.flatnonzero(np.diff(local_starts) < 0) + 1
     if (len(local_starts) and local_starts.min() < 0) or not np.isin(descents, first_unit).all():
         raise ValueError("sentence starts must be sorted and not negative")
-    ends = [flat[2] for flat in (gold_flat, predicted_flat) if len(flat[2])]
+    ends = [columns.end for columns in (gold, predicted) if len(columns.end)]
     stride = 1 + max([int(e.max()) for e in ends] + [int(local_starts.max()) if len(local_starts) else 0])
     if len(ids) * stride >= 2**62:
         raise ValueError("offsets too large to lay the corpus out")
@@ -395,10 +420,10 @@ def _lay_out(
         if set(map(type, text_list)) - {str}:
             raise ValueError("texts must give the text of every gold document")
         lengths = np.fromiter(map(len, text_list), dtype=np.int64, count=len(ids))
-        if any(len(flat[2]) and (flat[2] > lengths[flat[0]]).any() for flat in (gold_flat, predicted_flat)):
+        if any(len(columns.end) and (columns.end > lengths[columns.document]).any() for columns in (gold, predicted)):
             raise ValueError("an entity ends past the end of its document's text")
 
-    types = sorted(set(gold_flat[3]) | set(predicted_flat[3]))
+    types = sorted(set(gold.types) | set(predicted.types))
     index = {name: i for i, name in enumerate(types)}
     corpus = _Corpus(
         stride=stride,
@@ -409,22 +434,28 @@ def _lay_out(
         first_unit=first_unit,
     )
 
-    def side(flat) -> _Side:
-        document, start, end, names = flat
-        type_index = np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=len(names))
-        return _canonical(document, start, end, type_index, stride, layer)
+    def side(columns: EntityColumns) -> _Side:
+        recode = np.array([index[name] for name in columns.types], dtype=np.int64)
+        return _canonical(columns.document, columns.start, columns.end, recode[columns.type], stride, layer)
 
-    return corpus, side(gold_flat), side(predicted_flat)
+    return corpus, side(gold), side(predicted)
 
 
 def _sized(spans: Iterable[Entity]) -> Sequence[Entity]:
     return spans if isinstance(spans, (list, tuple)) else list(spans)
 
 
+def _columns_of(gold: Mapping[Hashable, Iterable[Entity]], predictions: Mapping[Hashable, Iterable[Entity]]) -> tuple[list, EntityColumns, EntityColumns]:
+    """The sorted document ids and both sides' entities as columns."""
+    ids = sorted(gold)
+    return ids, _flatten([_sized(gold[doc_id]) for doc_id in ids]), _flatten([_sized(predictions.get(doc_id, ())) for doc_id in ids])
+
+
 def _tally_corpus(
     tally: Tally,
-    gold: Mapping[Hashable, Iterable[Entity]],
-    predictions: Mapping[Hashable, Iterable[Entity]],
+    ids: Sequence[Hashable],
+    gold: EntityColumns,
+    predicted: EntityColumns,
     texts: Mapping[Hashable, str] | None,
     sentence_starts: Mapping[Hashable, Sequence[int]] | None,
     layer: str,
@@ -437,7 +468,7 @@ def _tally_corpus(
     gold entity missed in its own. Outcomes go to the unit of the gold entity (a pair, a miss) or of the
     prediction (a spurious one).
     """
-    corpus, gold_side, predicted_side = _lay_out(gold, predictions, texts, sentence_starts, layer)
+    corpus, gold_side, predicted_side = _lay_out(ids, gold, predicted, texts, sentence_starts, layer)
     gold_units, predicted_units = corpus.units_of(gold_side), corpus.units_of(predicted_side)
     p, g = _overlapping(predicted_side.start, predicted_side.end, gold_side.start, gold_side.end)
     pairs_of_prediction = np.bincount(p, minlength=len(predicted_side.start))
@@ -473,24 +504,7 @@ def _tally_corpus(
 
     contested = np.flatnonzero(~simple)
     if len(contested):
-        _record_contested(
-            tally,
-            [
-                _pair(
-                    int(p[i]),
-                    int(g[i]),
-                    corpus.entity(predicted_side, p[i]),
-                    corpus.entity(gold_side, g[i]),
-                    corpus.text(gold_side, g[i]),
-                )
-                for i in contested
-            ],
-            {int(i): corpus.types[gold_side.type[i]] for i in g[contested]},
-            {int(i): corpus.types[predicted_side.type[i]] for i in p[contested]},
-            {int(i): corpus.unit_ids[gold_units[i]] for i in g[contested]},
-            {int(i): corpus.unit_ids[predicted_units[i]] for i in p[contested]},
-            metrics,
-        )
+        _record_contested(tally, corpus, predicted_side, gold_side, p[contested], g[contested], predicted_units, gold_units, metrics)
 
 
 def _clitic_pairs(corpus: _Corpus, predicted: _Side, gold: _Side, p: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -508,41 +522,63 @@ def _clitic_pairs(corpus: _Corpus, predicted: _Side, gold: _Side, p: np.ndarray,
 
 def _record_contested(
     tally: Tally,
-    pairs: Sequence[_Pair],
-    gold_types: Mapping[int, str],
-    predicted_types: Mapping[int, str],
-    gold_units: Mapping[int, UnitId],
-    predicted_units: Mapping[int, UnitId],
+    corpus: _Corpus,
+    predicted: _Side,
+    gold: _Side,
+    p: np.ndarray,
+    g: np.ndarray,
+    predicted_units: np.ndarray,
+    gold_units: np.ndarray,
     metrics: Sequence[str],
 ) -> None:
-    """Where an entity overlaps two of the other side, each metric's ranks decide the pairs (metrics
-    whose ranks order the pairs alike share one matching)."""
-    contested_predictions = sorted({pair.p for pair in pairs})
-    contested_gold = sorted({pair.g for pair in pairs})
-    same_type = [pair for pair in pairs if pair.same_type]
-    units, events = [], []
-    matchings: dict[tuple, list[_Pair]] = {}
-    for metric in metrics:
-        for scope, per_type in ((pairs, False), (same_type, True)):
-            rank = RANKS[metric]
-            order = (per_type, tuple(rank(pair)[0] for pair in scope))
+    """Where an entity overlaps two of the other side (the pairs ``p[i], g[i]``), each metric's ranks
+    decide the pairs (metrics whose ranks order the pairs alike share one matching). The rank functions
+    run once per distinct combination of what they read; the outcomes are recorded as arrays."""
+    same_span = (predicted.start[p] == gold.start[g]) & (predicted.end[p] == gold.end[g])
+    same_type = predicted.type[p] == gold.type[g]
+    clitic = _clitic_pairs(corpus, predicted, gold, p, g)
+    distance = np.abs(predicted.start[p] - gold.start[g]) + np.abs(predicted.end[p] - gold.end[g])
+    reach = int(distance.max()) + 1
+    combos, combo_of = np.unique(((same_span * 2 + same_type) * 2 + clitic) * reach + distance, return_inverse=True)
+    combo_of = combo_of.reshape(-1)
+    pairs = [_Pair(0, 0, bool(c // reach // 4), bool(c // reach // 2 % 2), bool(c // reach % 2), c % reach) for c in combos.tolist()]
+    contested_predictions, contested_gold = np.unique(p), np.unique(g)
+    n_types = len(corpus.types)
+    fields = ("tp", "fp", "fn", "partial", "incorrect")
+    units, codes = [], []  # per outcome: its unit, and (metric, label, field) as one code
+    matchings: dict[tuple, np.ndarray] = {}
+    for m, metric in enumerate(metrics):
+        ranked = [RANKS[metric](pair) for pair in pairs]
+        primary = np.array([r[0][0] for r in ranked])[combo_of]
+        secondary = np.array([r[0][1] for r in ranked])[combo_of]
+        credit = np.array([fields.index(_FIELD[r[1]]) for r in ranked])[combo_of]
+        for scope, per_type in ((np.arange(len(p)), False), (np.flatnonzero(same_type), True)):
+            order = (per_type, primary[scope].tobytes(), secondary[scope].tobytes())
             if order not in matchings:
-                matchings[order] = [pair for pair, _ in _resolve(scope, rank)]
-            matched = [(pair, rank(pair)[1]) for pair in matchings[order]]
-            paired_predictions = {pair.p for pair, _ in matched}
-            paired_gold = {pair.g for pair, _ in matched}
-            for pair, credit in matched:
-                units.append(gold_units[pair.g])
-                events.append(("count", (metric, gold_types[pair.g] if per_type else OVERALL), _FIELD[credit]))
-            for p in contested_predictions:
-                if p not in paired_predictions:
-                    units.append(predicted_units[p])
-                    events.append(("count", (metric, predicted_types[p] if per_type else OVERALL), "fp"))
-            for g in contested_gold:
-                if g not in paired_gold:
-                    units.append(gold_units[g])
-                    events.append(("count", (metric, gold_types[g] if per_type else OVERALL), "fn"))
-    tally.record_all(units, events)
+                candidates = zip(zip(primary[scope].tolist(), secondary[scope].tolist()), p[scope].tolist(), g[scope].tolist())
+                position = {(a, b): i for i, a, b in zip(scope.tolist(), p[scope].tolist(), g[scope].tolist())}
+                matchings[order] = np.array([position[a, b] for a, b, _ in greedy_match(candidates)], dtype=np.int64)
+            matched = matchings[order]
+            paired = np.zeros(len(predicted.start), dtype=bool)
+            paired[p[matched]] = True
+            spurious = contested_predictions[~paired[contested_predictions]]
+            paired = np.zeros(len(gold.start), dtype=bool)
+            paired[g[matched]] = True
+            missed = contested_gold[~paired[contested_gold]]
+            label = (lambda types: types) if per_type else (lambda types: np.full(len(types), n_types))
+            units += [gold_units[g[matched]], predicted_units[spurious], gold_units[missed]]
+            codes += [
+                (m * (n_types + 1) + label(gold.type[g[matched]])) * len(fields) + credit[matched],
+                (m * (n_types + 1) + label(predicted.type[spurious])) * len(fields) + fields.index("fp"),
+                (m * (n_types + 1) + label(gold.type[missed])) * len(fields) + fields.index("fn"),
+            ]
+    distinct, event_index = np.unique(np.concatenate(codes), return_inverse=True)
+    events = []
+    for code in distinct.tolist():
+        key, field = divmod(code, len(fields))
+        m, label = divmod(key, n_types + 1)
+        events.append(("count", (metrics[m], OVERALL if label == n_types else corpus.types[label]), fields[field]))
+    tally.record_indexed(corpus.unit_ids, np.concatenate(units), events, event_index.reshape(-1))
 
 
 def document_counts(
@@ -560,7 +596,7 @@ def document_counts(
     tally = Tally(_effects(metrics))
     document = units.document
     texts = {document: text} if text is not None else None
-    _tally_corpus(tally, {document: gold}, {document: predicted}, texts, {document: units.starts}, "nested", metrics)
+    _tally_corpus(tally, *_columns_of({document: gold}, {document: predicted}), texts, {document: units.starts}, "nested", metrics)
     board = tally.scoreboard()
     return {unit: counts for i, unit in enumerate(board.units) if (counts := board.unit_counts(i))}
 
@@ -590,9 +626,39 @@ def score_entity_spans(
     unknown = sorted(set(predictions) - set(gold))
     if unknown:
         raise ValueError(f"predictions for documents not in the gold: {', '.join(unknown[:5])}")
+    ids, gold_columns, predicted_columns = _columns_of(gold, predictions)
+    return score_entity_columns(
+        documents=ids,
+        gold=gold_columns,
+        predictions=predicted_columns,
+        texts=texts,
+        sentence_starts=sentence_starts,
+        layer=layer,
+        bootstrap=bootstrap,
+        seed=seed,
+        label_order=label_order,
+    )
+
+
+def score_entity_columns(
+    *,
+    documents: Sequence[str],
+    gold: EntityColumns,
+    predictions: EntityColumns,
+    texts: Mapping[str, str] | None = None,
+    sentence_starts: Mapping[str, Sequence[int]] | None = None,
+    layer: str = "flat",
+    bootstrap: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+    label_order: Sequence[str] = (),
+) -> Report:
+    """:func:`score_entity_spans` for entities given as columns (:class:`EntityColumns`) over the sorted
+    document ids ``documents``: what a decoder of tags produces for a million tokens at once."""
+    if list(documents) != sorted(set(documents)):
+        raise ValueError("documents must be sorted distinct ids")
     metrics = METRICS if texts is not None else SCHEMAS
     tally = Tally(_effects(metrics))
-    _tally_corpus(tally, gold, predictions, texts, sentence_starts, layer, metrics)
+    _tally_corpus(tally, documents, gold, predictions, texts, sentence_starts, layer, metrics)
     board = tally.scoreboard()
     return Report.with_intervals(
         task="entities",

@@ -159,20 +159,32 @@ def test_conll_problems(tmp_path):
     cases = {
         "empty.conll": ("", ": no token line (expected a token and its gold and predicted tags on each line)"),
         "docstart-only.conll": ("-DOCSTART- O O\n\n", ": no token line (expected a token and its gold and predicted tags on each line)"),
-        # the column count is set by the first token line, line 3 here, and the message says so
-        "columns.conll": ("-DOCSTART- O O\n\na B-PERS B-PERS\nb I-PERS\n", ":4: 2 columns, expected 3 like line 3"),
-        "comment.conll": (
-            "# sent_id = 1\na O O\n",
-            ":1: 4 columns; expected a token, then as many predicted tag columns as gold ones (3 for a flat file); "
-            "comment lines are not read (khabar export conll --no-comments writes none)",
+        # lines of several lengths are Wojood's nested form, where a line holds pairs of tags
+        "columns.conll": (
+            "-DOCSTART- O O\n\na B-PERS B-PERS\nb I-PERS\n",
+            ":4: 2 columns: expected a token, its gold tags and as many predicted ones (lines of several lengths are "
+            "read in Wojood's nested form; --layers or --columns says otherwise)",
         ),
-        "tags.conll": ("a B-PERS S-PERS\nb O o\n", ":1: column 3: invalid tag 'S-PERS' (expected O, B-TYPE or I-TYPE)\n{path}:2: column 3: invalid tag 'o' (expected O, B-TYPE or I-TYPE)"),
+        # the file of khabar export conll, comments and all, before a system's column is added
+        "gold-only.conll": (
+            "# sent_id = 1\na O\nb B-PERS\n",
+            ":2: 2 columns; expected a token, then as many predicted tag columns as gold ones (3 for 1 layer); "
+            "a file of `khabar export conll` holds the gold tags only: add the predicted ones",
+        ),
+        "tags.conll": (
+            "a B-PERS S-PERS\nb O o\n",
+            ":1: column 3: invalid tag 'S-PERS' (expected O, B-TYPE or I-TYPE, the tags of IOB2; --scheme chooses another)\n"
+            "{path}:2: column 3: invalid tag 'o' (expected O, B-TYPE or I-TYPE, the tags of IOB2; --scheme chooses another)",
+        ),
     }
     for name, (content, problem) in cases.items():
         path, before = write(tmp_path / name, content)
         refused(run_khabar("score", "--conll", str(path), "--bootstrap", "0"), f"{path}{problem}".replace("{path}", str(path)).splitlines())
         assert path.read_bytes() == before
     refused(run_khabar("score", "--conll", str(tmp_path), "--bootstrap", "0"), [f"{tmp_path}: is a directory, not a CoNLL file"])
+    path, _ = write(tmp_path / "ok.conll", "a B-PERS B-PERS\n")
+    refused(run_khabar("score", "--conll", str(path), "--columns", "2"), ["score: --columns '2': expected GOLD,PREDICTED field numbers, such as 4,5 or 2-3,4-5"])
+    refused(run_khabar("score", "--conll", str(path), "--columns", "2,3", "--layers", "1"), ["score: give --columns or --layers, not both"])
 
 
 def test_conll_byte_order_mark_tabs_crlf_and_last_line_without_newline(tmp_path):

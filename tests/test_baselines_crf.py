@@ -21,7 +21,7 @@ from khabar.baselines import BASELINES, crf
 from khabar.baselines.arabic import Tokens, analyses
 from khabar.corpus import format as fmt
 from khabar.corpus.cli import main
-from khabar.scorers.conll import Sentence, score_conll
+from khabar.scorers.conll import TaggedTokens, score_conll
 
 
 def found(text: str, entities: list[dict]) -> list[tuple[str, str]]:
@@ -132,7 +132,7 @@ def test_val_score_by_khabar_equals_seqeval_strict():
     tagger = crf.default_tagger()
     val = crf.read_wojood(crf.VAL_FILE)
     predicted = [tagger.tag_sentence(s.tokens, range(len(s.tokens)), crf.lexicon_marks(s.tokens)) for s in val]
-    report = score_conll(sentences=[Sentence((s.tags,), (tuple(p),), 0, i) for i, (s, p) in enumerate(zip(val, predicted))], bootstrap=0)
+    report = score_conll(tagged=TaggedTokens.of([list(s.tags) for s in val], [list(p) for p in predicted]), bootstrap=0)
     theirs = classification_report([list(s.tags) for s in val], predicted, mode="strict", scheme=IOB2, output_dict=True, zero_division=0)
     assert report.counts("strict").gold == theirs["micro avg"]["support"] == 385
     assert report.f1("strict") == pytest.approx(theirs["micro avg"]["f1-score"])

@@ -13,7 +13,7 @@ from seqeval.metrics.sequence_labeling import get_entities
 
 from khabar.corpus import format as fmt
 from khabar.corpus.build import entity_rows, iob2_names, outermost, sentence_tokens, with_layout
-from khabar.corpus.exchange import conll_text, document_from_brat, document_to_brat
+from khabar.corpus.exchange import conll_text, document_from_brat, document_to_brat, predictions_from_tags, read_tags
 
 from conftest import run_khabar
 
@@ -200,6 +200,117 @@ def test_export_conll_command_writes_both_files(tmp_path):
     documents = fmt.load_corpus()
     assert (tmp_path / "khabar.flat.conll").read_text(encoding="utf-8") == conll_text(documents, nested=False)
     assert (tmp_path / "khabar.nested.conll").read_text(encoding="utf-8") == conll_text(documents, nested=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# From token tags back to a submission
+
+SMALL = "التقى وزير خارجية إيران وفدا من وأذربيجان."
+
+
+def small() -> fmt.Document:
+    """One sentence: OCC وزير خارجية إيران ⊃ GPE إيران, and GPE أذربيجان inside the token وأذربيجان."""
+    def at(needle: str) -> fmt.Span:
+        start = SMALL.index(needle)
+        return fmt.Span(start, start + len(needle))
+
+    mentions = [("T1", "وزير خارجية إيران", "OCC"), ("T2", "إيران", "GPE"), ("T3", "أذربيجان", "GPE")]
+    entities = tuple(fmt.Mention(i, *at(text), text, kind, "name", f"C{i}") for i, text, kind in mentions)
+    return with_layout(fmt.Document("small", SMALL, {}, entities=entities))
+
+
+def test_tags_become_the_character_spans_of_their_tokens():
+    # tokens: التقى وزير خارجية إيران وفدا من وأذربيجان . ; the flat tags are the outermost mentions:
+    # O B-OCC I-OCC I-OCC O O B-GPE O. Back to characters: OCC is وزير خارجية إيران (6:23), and the GPE
+    # chunk is its whole token وأذربيجان (32:41), the proclitic و included, where the gold is 33:41.
+    doc = small()
+    (row,) = entity_rows(doc)
+    names = iob2_names()
+    tags = [names[t] for t in row["ner_tags"]]
+    assert tags == ["O", "B-OCC", "I-OCC", "I-OCC", "O", "O", "B-GPE", "O"]
+    (prediction,) = predictions_from_tags([doc], {row["id"]: tags})
+    assert [(e.start, e.end, e.type, SMALL[e.start : e.end]) for e in prediction.entities] == [
+        (6, 23, "OCC", "وزير خارجية إيران"),
+        (32, 41, "GPE", "وأذربيجان"),
+    ]
+    # a stray I-: no chunk for the strict decoder, a chunk for conlleval's
+    stray = ["O", "I-OCC", "I-OCC", "O", "O", "O", "O", "O"]
+    assert predictions_from_tags([doc], {row["id"]: stray})[0].entities == ()
+    (lenient,) = predictions_from_tags([doc], {row["id"]: stray}, decoder="conlleval")
+    assert [(e.start, e.end) for e in lenient.entities] == [(6, 17)]
+
+
+def test_read_tags_takes_names_or_class_label_ids_and_names_every_bad_line(tmp_path):
+    doc = small()
+    row_id = entity_rows(doc)[0]["id"]
+    names = iob2_names()
+    good = tmp_path / "good.jsonl"
+    ids = [0, names.index("B-OCC"), names.index("I-OCC"), names.index("I-OCC"), 0, 0, names.index("B-GPE"), 0]
+    good.write_text(json.dumps({"id": row_id, "document_id": "small", "ner_tags": ids}) + "\n", encoding="utf-8")
+    assert read_tags(good, [doc]) == {row_id: ["O", "B-OCC", "I-OCC", "I-OCC", "O", "O", "B-GPE", "O"]}
+
+    bad = tmp_path / "bad.jsonl"
+    lines = [
+        {"id": "small-009", "ner_tags": ["O"]},
+        {"id": row_id, "ner_tags": ["O"] * 3},
+        "not json",
+        {"id": row_id, "tags": ["O"] * 8},
+        {"id": row_id, "ner_tags": ["O"] * 8},
+        {"id": row_id, "ner_tags": ["O"] * 8},
+    ]
+    bad.write_text("".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines), encoding="utf-8")
+    with pytest.raises(fmt.InputError) as caught:
+        read_tags(bad, [doc])
+    where = fmt.display_path(bad)
+    assert str(caught.value).splitlines() == [
+        f"{where}:1: id: 'small-009' is not a row of the entities view",
+        f"{where}:2: ner_tags: 3 tags for the row's 8 tokens",
+        f"{where}:3: not JSON: Expecting value (column 1)",
+        f"{where}:4: id: row '{row_id}' again (first on line 2)",
+        f"{where}:5: id: row '{row_id}' again (first on line 2)",
+        f"{where}:6: id: row '{row_id}' again (first on line 2)",
+    ]
+    wrong = tmp_path / "wrong.jsonl"
+    wrong.write_text(json.dumps({"id": row_id, "ner_tags": ["O", "S-OCC", *["O"] * 6]}) + "\n", encoding="utf-8")
+    with pytest.raises(fmt.InputError, match=r"wrong.jsonl:1: ner_tags\[1\]: 'S-OCC' is neither a tag of IOB2 \(O, B-TYPE or I-TYPE\) nor a ClassLabel id below 43$"):
+        read_tags(wrong, [doc])
+    assert read_tags(wrong, [doc], scheme="IOBES")[row_id][1] == "S-OCC"
+    with pytest.raises(fmt.InputError, match=r"wrong.jsonl:1: predicted: missing or not a list \(--field names the key holding the tags\)$"):
+        read_tags(wrong, [doc], field="predicted")
+
+
+def test_a_document_with_some_rows_needs_all_of_them(tmp_path, corpus):
+    rows = [row for doc in corpus for row in entity_rows(doc)]
+    partial = tmp_path / "partial.jsonl"
+    partial.write_text("".join(json.dumps({"id": r["id"], "ner_tags": r["ner_tags"]}) + "\n" for r in rows[1:]), encoding="utf-8")
+    with pytest.raises(fmt.InputError, match=rf"partial.jsonl: 1 row\(s\) of documents it covers missing: {rows[0]['id']}$"):
+        read_tags(partial, corpus)
+
+
+def test_from_tags_writes_the_token_extent_of_each_tagged_chunk_and_khabar_scores_it(tmp_path, corpus):
+    """The built ner_tags through khabar from-tags: each outermost NER mention comes back as the span
+    of the tokens it overlaps (computed here from the view's token ranges), and the file scores."""
+    rows = [json.loads(line) for path in sorted(fmt.DATA_DIR.glob("*/entities.jsonl")) for line in path.open(encoding="utf-8")]
+    tags = tmp_path / "tags.jsonl"
+    tags.write_text("".join(json.dumps({"id": r["id"], "ner_tags": r["ner_tags"]}) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "predictions.jsonl"
+    result = run_khabar("from-tags", str(tags), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    by_id = {doc.id: doc for doc in corpus}
+    expected = {}
+    for row in rows:
+        doc = by_id[row["document_id"]]
+        tokens = [t for t in doc.tokens if row["start"] <= t.start and t.end <= row["end"]]
+        flat = {(m.start, m.end, m.type) for m in outermost(fmt.ner_mentions(doc))}
+        for e in row["entities"]:
+            if (e["start"], e["end"], e["type"]) in flat and e["kind"] == "name":
+                expected.setdefault(doc.id, set()).add((tokens[e["token_start"]].start, tokens[e["token_end"] - 1].end, e["type"]))
+    written = {obj["id"]: {(e["start"], e["end"], e["type"]) for e in obj["entities"]} for obj in map(json.loads, out.open(encoding="utf-8"))}
+    assert written == expected
+    score = run_khabar("score", str(out), "--split", "all", "--task", "entities", "--bootstrap", "0", "--format", "json")
+    assert score.returncode == 0, score.stderr
+    metrics = json.loads(score.stdout)["metrics"]
+    assert metrics["strict_clitic"]["overall"]["f1"] >= metrics["strict"]["overall"]["f1"] > 0
 
 
 # --------------------------------------------------------------------------------------------------

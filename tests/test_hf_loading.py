@@ -86,3 +86,24 @@ def test_default_config_is_documents(monkeypatch_module, tmp_path):
     first = next(row for row in dataset if row["id"] == "000_0d083f3321f654a4")
     assert first["meta"]["published"] == "Thursday 5 October 2023, 03:55 GMT"
     assert first["meta"]["licence"]["text"] == "LicenseRef-publisher-copyright"
+
+
+def test_readme_example_from_hugging_face_tags_to_a_submission(load, tmp_path, monkeypatch):
+    """The README's example, run as written (the dataset path set to this checkout): tags from the
+    entities config, khabar from-tags, khabar score."""
+    from conftest import run_khabar
+
+    readme = (fmt.ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- from-tags:start -->\n", 1)[1].split("<!-- from-tags:end -->", 1)[0]
+    python = block.split("```python\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#")[0].split() for line in block.split("```bash\n", 1)[1].split("```", 1)[0].splitlines() if line.strip()]
+    load("entities", "test")  # the offline Hugging Face settings of this module
+    monkeypatch.chdir(tmp_path)
+    exec(compile(python.replace('"path/to/khabar"', repr(str(fmt.ROOT))), "README.md", "exec"), {})
+    assert [c[0] for c in commands] == ["khabar", "khabar"]
+    for command in commands:
+        result = run_khabar(*command[1:], cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    assert "strict_clitic  overall" in result.stdout and result.stdout.rstrip().splitlines()[-1].startswith("khabar:")
+    predictions = fmt.read_predictions(tmp_path / "predictions.jsonl", {doc.id: doc for doc in fmt.load_corpus(split="test")})
+    assert sum(len(p.entities) for p in predictions.values()) == sum(1 for row in built_rows("entities", "test") for t in row["ner_tags"] if iob2_names()[t].startswith("B-"))

@@ -114,7 +114,7 @@ def test_score_conll_and_its_errors(tmp_path):
     report = json.loads(result.stdout)
     # PERS found, GPE missed: tp 1, fn 1 -> P = 1, R = 1/2
     assert report["metrics"]["strict"]["overall"]["recall"] == 0.5
-    assert "|decoder:strict|" in report["signature"] and "data:conll+" in report["signature"]
+    assert "|scheme:IOB2|decoder:strict|columns:2,3|" in report["signature"] and "data:conll+" in report["signature"]
 
     bad = tmp_path / "bad.conll"
     bad.write_text("a B-PERS O\nb Q-PERS O\nc O\n", encoding="utf-8")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from khabar.corpus.format import Document, Mention, PredictedEntity, Prediction, Span
@@ -17,12 +18,14 @@ from khabar.scorers.core import OVERALL, Counts
 from khabar.scorers.entities import (
     METRICS,
     SCHEMAS,
+    EntityColumns,
     differs_by_clitic,
     document_counts,
     layer_of,
     match,
     outermost,
     score_entities,
+    score_entity_columns,
     score_entity_spans,
 )
 
@@ -473,3 +476,27 @@ def test_spans_the_layout_cannot_hold_are_refused(gold, texts, sentence_starts, 
     # unit start out of order) would silently meet another document's, so it is refused instead.
     with pytest.raises(ValueError, match=re.escape(message)):
         score_entity_spans(gold=gold, predictions={}, texts=texts, sentence_starts=sentence_starts, bootstrap=0)
+
+
+def test_entities_as_columns_score_as_the_same_spans_do():
+    # two documents, ids out of order in the mapping: columns index the sorted ids (a, b)
+    gold = {"b": [(0, 3, "ORG"), (4, 9, "GPE")], "a": [(2, 5, "PERS")]}
+    predicted = {"b": [(0, 3, "GPE"), (4, 9, "GPE")], "a": [(2, 5, "PERS"), (6, 8, "DATE")]}
+
+    def columns(spans):
+        rows = [(document, *entity) for document, doc_id in enumerate(("a", "b")) for entity in spans[doc_id]]
+        types = sorted({row[3] for row in rows})
+        return EntityColumns(
+            np.array([r[0] for r in rows]), np.array([r[1] for r in rows]), np.array([r[2] for r in rows]),
+            np.array([types.index(r[3]) for r in rows]), types,
+        )
+
+    by_spans = score_entity_spans(gold=gold, predictions=predicted, bootstrap=50)
+    by_columns = score_entity_columns(documents=["a", "b"], gold=columns(gold), predictions=columns(predicted), bootstrap=50)
+    assert by_columns.to_dict() == by_spans.to_dict()
+    # strict: PERS and GPE right, ORG retyped, DATE invented: tp 2, fp 1, incorrect 1 -> P = 2/4, R = 2/3
+    assert by_columns.counts("strict") == Counts(tp=2, fp=1, incorrect=1)
+    with pytest.raises(ValueError, match="sorted distinct ids"):
+        score_entity_columns(documents=["b", "a"], gold=columns(gold), predictions=columns(predicted))
+    with pytest.raises(ValueError, match="out of range"):
+        score_entity_columns(documents=["a"], gold=columns(gold), predictions=columns(predicted))
