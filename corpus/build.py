@@ -271,10 +271,7 @@ def render(documents: Sequence[fmt.Document]) -> list[BuiltFile]:
     from khabar.corpus import card, citation, croissant
 
     files, rows = [], {}
-    for split in fmt.SPLITS:
-        members = [doc for doc in documents if doc.meta["split"] == split]
-        if not members:
-            continue
+    for split, members in fmt.documents_by_split(documents).items():
         for view, view_rows in render_views(members).items():
             path = fmt.split_file(view, split)
             rows[path] = len(view_rows)

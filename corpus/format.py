@@ -801,6 +801,13 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def documents_by_split(documents: Iterable[Document]) -> dict[str, list[Document]]:
+    """Each split that has documents, in ``SPLITS`` order, with its documents in the order given."""
+    documents = list(documents)
+    by_split = {split: [doc for doc in documents if doc.meta.get("split") == split] for split in SPLITS}
+    return {split: members for split, members in by_split.items() if members}
+
+
 def split_file(view: str, split: str, data_dir: Path | None = None) -> Path:
     """A built file: ``corpus/data/<split>/<view>.jsonl``, the layout the Hugging Face configs name."""
     return Path(data_dir if data_dir is not None else DATA_DIR) / split / f"{view}.jsonl"

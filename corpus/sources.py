@@ -126,7 +126,7 @@ def paragraphs(content: str) -> list[str]:
 def text_id(serial: int, text: str) -> str:
     """``NNN_`` + the first 16 hex digits of the text's sha256: a serial number that orders the corpus and
     a digest that pins the text."""
-    return f"{serial:03d}_{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
+    return f"{serial:03d}_{_sha256(text)[:16]}"
 
 
 def _raw_bytes(path: Path) -> bytes:
@@ -247,19 +247,15 @@ def derive() -> list[Seed]:
     first = fmt.seed_index()[FIRST_ARTICLE]
     text = (fmt.ROOT / first["file"]).read_bytes().decode("utf-8")
     wikinews = wikinews_seeds(1)
-    seeds = [Seed(FIRST_ARTICLE, text, _first_entry(first)), *wikinews, *saudinewsnet_seeds(1 + len(wikinews))]
+    seeds = [Seed(FIRST_ARTICLE, text, _first_entry(first, text)), *wikinews, *saudinewsnet_seeds(1 + len(wikinews))]
     split = assign_splits(seeds)
     return [Seed(s.id, s.text, {**s.entry, "split": split[s.id]}) for s in seeds]
 
 
-def _first_entry(entry: dict[str, Any]) -> dict[str, Any]:
+def _first_entry(entry: dict[str, Any], text: str) -> dict[str, Any]:
     keys = ("id", "file", "sha256", "source", "publisher", "publisher_as_printed", "title", "published", "published_as_printed", "language", "licence")
-    derived = {**entry, "source": "alalam", "title": entry.get("title") or _first_line(entry), "licence": _licence("alalam")}
+    derived = {**entry, "source": "alalam", "title": entry.get("title") or text.split("\n", 1)[0], "licence": _licence("alalam")}
     return {key: derived[key] for key in keys}
-
-
-def _first_line(entry: dict[str, Any]) -> str:
-    return (fmt.ROOT / entry["file"]).read_bytes().decode("utf-8").split("\n", 1)[0]
 
 
 INDEX_COMMENT = (

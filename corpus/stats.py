@@ -73,11 +73,7 @@ def projection_stats(documents: Sequence[fmt.Document]) -> dict[str, int]:
 
 def stats_by_split(documents: Sequence[fmt.Document]) -> dict[str, dict[str, dict[str, int]]]:
     """``corpus_stats`` of each split that has documents, then of the whole corpus (``all``)."""
-    columns = {}
-    for split in fmt.SPLITS:
-        members = [d for d in documents if d.meta.get("split") == split]
-        if members:
-            columns[split] = corpus_stats(members)
+    columns = {split: corpus_stats(members) for split, members in fmt.documents_by_split(documents).items()}
     columns["all"] = corpus_stats(documents)
     return columns
 
