@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: evaluate test venv build check clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml .ci/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c .ci/constraints.txt -e '.[all,test]'
 	PYTHON=$(PYTHON) .ci/install-cffconvert
 	touch $(STAMP)
 

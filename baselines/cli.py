@@ -25,7 +25,7 @@ LARGE_INPUT = 10_000_000
 
 
 def register(subparsers) -> None:
-    from khabar.corpus.cli import add_command
+    from khabar.corpus.commands import add_command
 
     parser = add_command(
         subparsers,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from khabar.corpus import format as fmt
+from khabar.corpus.commands import MissingExtra, add_command, missing_extra
 from khabar.corpus.version import DATA_VERSION, __version__
 
 COMMAND_MODULES = {
@@ -30,16 +31,6 @@ COMMAND_MODULES = {
 }
 """Each module that adds subcommands, with their names. ``khabar COMMAND`` imports only the module of
 COMMAND, so that ``khabar score --conll`` does not load the baselines (a test checks the names)."""
-
-
-def add_command(subparsers, name: str, *, help: str, example: str, description: str | None = None) -> argparse.ArgumentParser:
-    """A subcommand parser whose --help says what it does and shows an example."""
-    return subparsers.add_parser(
-        name,
-        help=help,
-        description=f"{description or help}\n\nexample:\n  {example}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
 
 
 def validate_command(args: argparse.Namespace) -> int:
@@ -184,11 +175,30 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as error:
-            if error.name != name:
+            extra = missing_extra(error)
+            if error.name != name and extra is None:
                 raise
+            if extra is not None:
+                for missing in commands:
+                    _needs_extra(subparsers, missing, extra)
             continue
         module.register(subparsers)
     return parser
+
+
+def _needs_extra(subparsers, command: str, module: str) -> None:
+    """A stand-in for a command whose module needs an optional dependency that is not installed."""
+    p = add_command(subparsers, command, help=f"(not installed: {MissingExtra(command, module)})", example=f"khabar {command} --help")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=lambda args: _raise(MissingExtra(command, module)))
+
+
+def _raise(error: Exception):
+    raise error
+
+
+CHECKOUT_COMMANDS = ("build", "new-document", "evaluate", "seeds", "record-release", "audit", "agreement", "results")
+"""Commands that read or write the clone's sources (seeds, annotations, the card), not only a corpus."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -197,7 +207,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(named if any(named in commands for commands in COMMAND_MODULES.values()) else None)
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        if not fmt.IS_CHECKOUT and (args.command in CHECKOUT_COMMANDS or (args.command == "validate" and not args.paths)):
+            raise fmt.KhabarError(
+                f"khabar {args.command}: works on a clone of the Khabar repository, and {fmt.ROOT} is an installed "
+                "package (clone it, or set KHABAR_ROOT to a clone)"
+            )
+        try:
+            return args.func(args)
+        except ModuleNotFoundError as error:
+            module = missing_extra(error)
+            if module is None:
+                raise
+            raise MissingExtra(args.command, module) from None
     except fmt.KhabarError as error:
         print(str(error), file=sys.stderr)
         return error.exit_code

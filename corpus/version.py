@@ -4,5 +4,5 @@ They move independently: a scorer fix does not change the data, and a gold corre
 how numbers are computed. Both appear in `khabar --version` and in every score signature.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 DATA_VERSION = "0.2.0"

@@ -7,7 +7,10 @@ in one place, :mod:`khabar.scorers.core`):
 * :func:`khabar.scorers.entities.score_entities`, :func:`~khabar.scorers.quotes.score_quotes`,
   :func:`~khabar.scorers.events.score_events`, :func:`~khabar.scorers.conll.score_conll`;
 * :func:`score_task` and :func:`score_submission` below, which score a submission the way
-  ``khabar score`` does and attach each report's reproducibility signature.
+  ``khabar score`` does and attach each report's reproducibility signature;
+* seqeval's functions over tag lists, with seqeval's keywords and numbers (``f1_score``,
+  ``precision_score``, ``recall_score``, ``precision_recall_fscore_support``, ``classification_report``,
+  ``accuracy_score``), and ``tag_report``, ``tag_metrics``, ``flat_metrics`` (:mod:`khabar.scorers.sequence`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,27 @@ from collections.abc import Mapping, Sequence
 from khabar.scorers.core import DEFAULT_RESAMPLES, DEFAULT_SEED, signature
 
 TASK_NAMES = ("entities", "quotes", "events")
+
+SEQUENCE_API = (
+    "f1_score",
+    "precision_score",
+    "recall_score",
+    "precision_recall_fscore_support",
+    "classification_report",
+    "accuracy_score",
+    "tag_report",
+    "tag_metrics",
+    "flat_metrics",
+)
+
+
+def __getattr__(name: str):
+    """The functions of :mod:`khabar.scorers.sequence`, imported on first use (``khabar score`` needs none)."""
+    if name in SEQUENCE_API:
+        from khabar.scorers import sequence
+
+        return getattr(sequence, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def score_task(

@@ -61,7 +61,7 @@ def _batch(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.N
 
 def register(subparsers) -> None:
     """Add ``score`` and ``compare`` to the ``khabar`` command."""
-    from khabar.corpus.cli import add_command
+    from khabar.corpus.commands import add_command
 
     p = add_command(
         subparsers,
@@ -153,8 +153,8 @@ def _count(value: str) -> int:
 def _load_gold(args: argparse.Namespace) -> tuple[list, str, str]:
     """The gold documents of the requested split, that split's name, and the sha256 of the files read."""
     split = args.split or ("test" if args.gold is None else "all")
-    files = fmt.gold_files(args.gold, split)
-    return fmt.load_corpus(args.gold, split), split, fmt.sha256_files(files)
+    gold = fmt.load_gold(args.gold, split)
+    return gold.documents, split, gold.sha256
 
 
 def _load_predictions(path: Path, gold: Mapping[str, Any], strict: bool) -> dict[str, Any]:
