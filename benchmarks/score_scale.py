@@ -22,7 +22,10 @@ process (so that every peak memory figure is that job's own):
 It then checks that the numbers agree where the definitions coincide: our strict counts against seqeval's
 strict ones, per type and overall, and our four schemas against nervaluate's.
 
-Usage: python benchmarks/score_scale.py [--documents 10000] [--keep DIR]
+The floor and end-to-end jobs run ``--repeat`` times each (3 by default), interleaved, and the fastest run
+of each is shown: on a shared machine a single run measures its neighbours' load as much as the code.
+
+Usage: python benchmarks/score_scale.py [--documents 10000] [--keep DIR] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -346,6 +349,10 @@ JOBS = {
 }
 
 
+REPEATED = ("floor", "floor_collector_paused", "ours_end_to_end", "ours_end_to_end_validated")
+"""The jobs whose ratio is the goal, timed best of ``--repeat`` on a shared machine."""
+
+
 def run_job(name: str, directory: Path) -> None:
     """Run one job in this process and print its time, peak memory and numbers as JSON."""
     started = time.perf_counter()
@@ -413,6 +420,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--keep", type=Path, help="build the corpus here and keep it")
+    parser.add_argument(
+        "--repeat", type=int, default=3, metavar="N", help="run the floor and end-to-end jobs N times each and keep the fastest (default 3)"
+    )
     parser.add_argument("--job", choices=JOBS, help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -430,6 +440,11 @@ def main() -> None:
             f"of {len(TYPES)} types; gold file {megabytes['documents.jsonl']:.1f} MB, predictions {megabytes['predictions.jsonl']:.1f} MB"
         )
         results = {name: _in_child(name, directory) for name in JOBS}
+        for _ in range(args.repeat - 1):  # interleaved, so that a change of the machine's load hits every job alike
+            for name in REPEATED:
+                again = _in_child(name, directory)
+                if again["seconds"] < results[name]["seconds"]:
+                    results[name] = again
         floor = results["floor"]["seconds"]
         rows = [
             ("parse the prediction file (json)", "floor_predictions"),

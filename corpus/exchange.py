@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from khabar.corpus import format as fmt
-from khabar.corpus.build import iob2_names, sentence_tokens
+from khabar.corpus.build import iob2_names
+from khabar.corpus.projection import sentence_tokens
 
 # --------------------------------------------------------------------------------------------------
 # CoNLL

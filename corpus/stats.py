@@ -51,7 +51,7 @@ def projection_stats(documents: Sequence[fmt.Document]) -> dict[str, int]:
     column cannot hold because another mention of their nesting level shares one of their tokens, in
     the flat IOB2 view (``ner_tags``, the flat CoNLL file) and in the nested CoNLL file. Zeros are
     shown: they are the point."""
-    from khabar.corpus.build import sentence_tokens
+    from khabar.corpus.projection import sentence_tokens
 
     ner = wider = lost_flat = lost_nested = 0
     for doc in documents:

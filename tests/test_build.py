@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from khabar.corpus import format as fmt
-from khabar.corpus.build import iob2_names, outermost, sentence_tokens, with_layout
+from khabar.corpus.build import iob2_names, with_layout
+from khabar.corpus.projection import outermost, sentence_tokens
 from khabar.corpus.stats import projection_stats
 
 from conftest import run_khabar

@@ -45,7 +45,14 @@ def test_citation_cites_the_current_data_version():
 def test_bibtex_file_is_what_cffconvert_renders():
     result = cffconvert("-f", "bibtex", "-i", str(citation.CITATION_FILE))
     assert result.returncode == 0, result.stderr
-    assert citation.bibtex() == result.stdout, "docs/citation.bib is stale: regenerate it with cffconvert -f bibtex"
+    assert citation.BIBTEX_FILE.read_text(encoding="utf-8") == result.stdout, "docs/citation.bib is stale: regenerate it with cffconvert -f bibtex"
+
+
+def test_the_bibtex_cited_has_a_real_key_and_the_version():
+    entry = citation.bibtex()
+    assert entry.startswith("@misc{khabar2026,\n") and citation.CFFCONVERT_KEY not in entry
+    assert entry.endswith(f",\nversion = {{{DATA_VERSION}}}\n}}\n")
+    assert entry.replace("khabar2026", citation.CFFCONVERT_KEY).replace(f",\nversion = {{{DATA_VERSION}}}", "") == citation.BIBTEX_FILE.read_text(encoding="utf-8")
 
 
 def test_readme_carries_the_same_bibtex():

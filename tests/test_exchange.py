@@ -12,7 +12,8 @@ import pytest
 from seqeval.metrics.sequence_labeling import get_entities
 
 from khabar.corpus import format as fmt
-from khabar.corpus.build import entity_rows, iob2_names, outermost, sentence_tokens, with_layout
+from khabar.corpus.build import entity_rows, iob2_names, with_layout
+from khabar.corpus.projection import outermost, sentence_tokens
 from khabar.corpus.exchange import conll_text, document_from_brat, document_to_brat, predictions_from_tags, read_tags
 
 from conftest import run_khabar
