@@ -13,8 +13,9 @@ seqeval is an import change. ``scheme`` is a name (``"IOB2"``) or seqeval's clas
   tags (IOB2, IOE2 or IOBES) in ``classification_report``.
 * What seqeval lacks, behind keywords: ``schema=`` (``exact``, ``partial``, ``type``: nervaluate's
   schemas) on the score functions, ``bootstrap=`` on ``classification_report`` (95% intervals of each
-  F1, resampling sentences); :func:`tag_report` for the whole Khabar report, and :func:`flat_metrics`
-  / :func:`tag_metrics` for a flat dict such as a Hugging Face ``Trainer``'s ``compute_metrics`` returns.
+  F1, resampling sentences); :func:`tag_report` for the whole Khabar report, nested layers included
+  (a tag per layer on each token, ``layer=``), and :func:`flat_metrics` / :func:`tag_metrics` for a flat
+  dict such as a Hugging Face ``Trainer``'s ``compute_metrics`` returns.
 """
 
 from __future__ import annotations
@@ -132,6 +133,11 @@ def _chunks(y: Sequence, *, mode: str | None, scheme: Any, suffix: bool, guess: 
     return _lenient_chunks(sentences, suffix)
 
 
+def _one_tag_per_token(y_true: Sequence, y_pred: Sequence) -> None:
+    if _layers(y_true) is not None or _layers(y_pred) is not None:
+        raise ValueError("seqeval's functions take one tag per token; for nested layers use tag_report(..., layer=)")
+
+
 def _check_lengths(y_true: Sequence, y_pred: Sequence) -> None:
     if len(y_true) != len(y_pred) or any(
         not isinstance(t, str) and len(t) != len(p) for t, p in zip(y_true, y_pred)
@@ -206,6 +212,7 @@ def precision_recall_fscore_support(
     sorted order) or averaged, as seqeval computes them. ``sample_weight`` is accepted and, as in
     seqeval, has no effect."""
     _check_lengths(y_true, y_pred)
+    _one_tag_per_token(y_true, y_pred)
     chunks = {"mode": mode, "scheme": scheme, "suffix": suffix}
     _, pred, tp, true = _sums(_chunks(y_true, **chunks), _chunks(y_pred, **chunks))
     return _scores(pred, tp, true, average=average, beta=beta, zero_division=zero_division, warn_for=warn_for)
@@ -269,6 +276,7 @@ def classification_report(
     the micro average also hold ``"f1-score interval"``, the 95% bootstrap interval of that F1 over N
     resamples of the sentences (``seed`` fixes them)."""
     _check_lengths(y_true, y_pred)
+    _one_tag_per_token(y_true, y_pred)
     chunks = {"mode": mode, "scheme": scheme, "suffix": suffix, "guess": True}
     true_chunks, pred_chunks = _chunks(y_true, **chunks), _chunks(y_pred, **chunks)
     types, pred, tp, true = _sums(true_chunks, pred_chunks)
@@ -310,17 +318,39 @@ def _report(y_true, true_chunks: Sequence[Chunk], pred_chunks: Sequence[Chunk], 
     return score_entity_spans(gold=by_sentence(true_chunks), predictions=by_sentence(pred_chunks), layer=layer, bootstrap=bootstrap, seed=seed)
 
 
+def _layers(y: Sequence) -> list[list[list[str]]] | None:
+    """For sentences whose tokens are tag sequences (one tag per nesting layer, outermost first, as in
+    Wojood's nested CoNLL form), one column of sentences per layer, short tokens padded with ``O``;
+    None for one tag per token."""
+    first = next((token for sentence in y if not isinstance(sentence, str) for token in sentence), "O")
+    if isinstance(first, str):
+        return None
+    depth = max(len(token) for sentence in y for token in sentence)
+    return [[[token[k] if k < len(token) else "O" for token in sentence] for sentence in y] for k in range(depth)]
+
+
 def tag_report(
-    y_true, y_pred, *, mode: str | None = None, scheme=None, suffix: bool = False, bootstrap: int = DEFAULT_RESAMPLES,
-    seed: int = DEFAULT_SEED,
+    y_true, y_pred, *, mode: str | None = None, scheme=None, suffix: bool = False, layer: str = "flat",
+    bootstrap: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED,
 ) -> Report:
     """Khabar's report (:class:`~khabar.scorers.report.Report`) of the chunks seqeval would read from
     these tags: nervaluate's four schemas per type, macro averages, and bootstrap intervals of every F1
-    over the sentences. Its ``strict`` metric is seqeval's micro average. (Nested layers, one tag column
-    per layer: :class:`khabar.scorers.conll.TaggedTokens` and :func:`~khabar.scorers.conll.score_conll`.)"""
+    over the sentences. Its ``strict`` metric is seqeval's micro average.
+
+    Nested tags: each token a sequence of tags, one per layer (outermost first); every layer is decoded
+    on its own, and ``layer`` scores all their chunks (``"nested"``) or the outermost ones (``"flat"``)."""
     _check_lengths(y_true, y_pred)
     chunks = {"mode": mode, "scheme": scheme, "suffix": suffix}
-    return _report(y_true, _chunks(y_true, **chunks), _chunks(y_pred, **chunks), bootstrap=bootstrap, seed=seed)
+    columns = {"gold": _layers(y_true), "predicted": _layers(y_pred)}
+    if (columns["gold"] is None) != (columns["predicted"] is None):
+        raise ValueError("y_true and y_pred must both have one tag per token, or both a tag per layer")
+
+    def decoded(y, side: str) -> list[Chunk]:
+        if columns[side] is None:
+            return _chunks(y, **chunks)
+        return sorted({chunk for column in columns[side] for chunk in _chunks(column, **chunks)})
+
+    return _report(y_true, decoded(y_true, "gold"), decoded(y_pred, "predicted"), bootstrap=bootstrap, seed=seed, layer=layer)
 
 
 def flat_metrics(report: Report, *, per_label: bool = False) -> dict[str, float]:
@@ -342,9 +372,10 @@ def flat_metrics(report: Report, *, per_label: bool = False) -> dict[str, float]
 
 
 def tag_metrics(
-    y_true, y_pred, *, mode: str | None = None, scheme=None, suffix: bool = False, bootstrap: int = 0, seed: int = DEFAULT_SEED,
-    per_label: bool = False,
+    y_true, y_pred, *, mode: str | None = None, scheme=None, suffix: bool = False, layer: str = "flat", bootstrap: int = 0,
+    seed: int = DEFAULT_SEED, per_label: bool = False,
 ) -> dict[str, float]:
     """:func:`flat_metrics` of :func:`tag_report`: one call for ``compute_metrics`` (no intervals by
     default, since a training loop calls it at every evaluation)."""
-    return flat_metrics(tag_report(y_true, y_pred, mode=mode, scheme=scheme, suffix=suffix, bootstrap=bootstrap, seed=seed), per_label=per_label)
+    report = tag_report(y_true, y_pred, mode=mode, scheme=scheme, suffix=suffix, layer=layer, bootstrap=bootstrap, seed=seed)
+    return flat_metrics(report, per_label=per_label)

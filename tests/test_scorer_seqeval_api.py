@@ -137,3 +137,16 @@ def test_report_intervals_and_the_flat_dict_agree_with_the_strict_numbers():
         if not kind.endswith(" avg"):
             assert flat[f"entities/strict/{kind}/f1"] == pytest.approx(row["f1-score"])
     assert all(isinstance(v, float) for v in flat.values()) and {"entities/partial/f1", "entities/type/recall"} <= set(flat)
+
+
+def test_nested_layers_score_every_chunk_or_the_outermost():
+    # gold: ORG over tokens 0-1 holding GPE at token 0 (two layers); the system finds the ORG only.
+    gold = [[("B-ORG", "B-GPE"), ("I-ORG", "O"), ("O",)]]
+    predicted = [[("B-ORG", "O"), ("I-ORG", "O"), ("O", "O")]]
+    # nested: 1 of 2 gold chunks, 1 of 1 predicted: P = 1, R = 1/2, F1 = 2/3; flat (outermost): ORG = ORG, 1.0
+    nested = scorers.tag_metrics(gold, predicted, mode="strict", scheme="IOB2", layer="nested")
+    assert (nested["entities/strict/precision"], nested["entities/strict/recall"]) == (1.0, 0.5)
+    assert nested["entities/strict/f1"] == pytest.approx(2 / 3)
+    assert scorers.tag_metrics(gold, predicted, mode="strict", scheme="IOB2")["entities/strict/f1"] == 1.0
+    with pytest.raises(ValueError, match="nested layers"):
+        scorers.f1_score(gold, predicted)
