@@ -48,6 +48,9 @@ def test_a_gold_that_is_no_release_is_validated(tmp_path):
     mine.write_text("\n".join([json.dumps(record, ensure_ascii=False), *lines[1:]]) + "\n", encoding="utf-8")
     with pytest.raises(fmt.InputError, match=r"documents.jsonl:1: entities\[0\]"):
         fmt.load_gold(mine)
+    view = fmt.split_file("entities", "test")  # a release's file, but no documents file: validated, and refused
+    with pytest.raises(fmt.InputError, match="entities.jsonl:1"):
+        fmt.load_gold(view)
     untouched = tmp_path / "copy.jsonl"
     shutil.copyfile(fmt.split_file("documents", "test"), untouched)
     assert fmt.load_gold(untouched).trusted  # the release's bytes, wherever they lie
