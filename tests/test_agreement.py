@@ -107,3 +107,15 @@ def test_values_and_value_arguments_are_compared_like_mentions():
     assert rows[("events", "argument_classification")] == pytest.approx(10 / 13)
     same = {(layer, measure): f1 for layer, measure, f1 in agreement.agreement_table([a], [a])}
     assert same[("values", "Crime and Sentence values, exact span and type")] == 1.0
+    assert "| values | Crime and Sentence values, exact span and type | 0.0 |" in agreement.render([a], [b]).splitlines()
+
+
+def test_a_layer_neither_pass_annotated_has_no_agreement_figure():
+    # two passes with mentions only: entity F1 is 100, quotes and events are undefined (—), not 0
+    text = "زار الرئيس مصر."
+    mention = fmt.Mention("T1", 11, 14, "مصر", "GPE", "name", "E1")
+    doc = fmt.Document("x", text, {}, entities=(mention,), clusters=(fmt.Cluster("E1", "GPE", "مصر"),))
+    table = agreement.render([doc], [doc])
+    rows = {line.split(" | ")[1]: line.split(" | ")[-1] for line in table.splitlines() if line.startswith("| ") and "measure" not in line and "---" not in line}
+    assert rows["flat mentions, exact span and type"] == "100.0 |"
+    assert rows["end_to_end"] == "— |" and rows["trigger_classification"] == "— |"
