@@ -205,6 +205,13 @@ def test_stats_count_each_split_and_the_whole(corpus):
     table = stats_markdown(columns)
     assert "| mentions | 3 | 1 | 4 |" in table.splitlines()
     assert "| sentences | dev | test | all |" not in table and "| corpus | dev | test | all |" in table
+    # the entity types of the labels that none of the 3 mentions has are named under the type table,
+    # in inventory order; these documents have no events, so all 33 subtypes are named
+    used = {m.type for m in dev.entities}
+    absent = [t for t in fmt.labels()["entity_types"] if t not in used]
+    type_block = table.split("| mentions by type |")[1].split("\n\n| ")[0]
+    assert type_block.splitlines()[-1] == f"Never in the corpus ({len(absent)}): " + ", ".join(f"`{t}`" for t in absent) + "."
+    assert "Never in the corpus (33): `Life:Be-Born`" in table
 
 
 def test_each_split_file_holds_the_documents_its_meta_names(corpus):
@@ -213,3 +220,23 @@ def test_each_split_file_holds_the_documents_its_meta_names(corpus):
         expected = sorted(doc.id for doc in corpus if doc.meta["split"] == split)
         found = sorted(json.loads(line)["id"] for line in path.open(encoding="utf-8")) if path.exists() else []
         assert found == expected, split
+
+
+def test_stats_count_values_by_type_per_split():
+    from dataclasses import replace
+
+    from values_case import document_json
+
+    from khabar.corpus.stats import stats_by_split, stats_markdown
+
+    doc = fmt.document_from_json(document_json())
+    dev = replace(doc, id="a", meta={**doc.meta, "split": "dev"})
+    test = replace(doc, id="b", meta={**doc.meta, "split": "test"}, values=doc.values[:1], events=())
+    columns = stats_by_split([dev, test])
+    assert {split: stats["values by type"] for split, stats in columns.items()} == {
+        "dev": {"Crime": 2, "Sentence": 1}, "test": {"Crime": 1}, "all": {"Crime": 3, "Sentence": 1}
+    }
+    table = stats_markdown(columns).split("| values by type | dev | test | all |\n|---|---:|---:|---:|\n")[1].split("\n\n")[0]
+    assert table == "| Crime | 2 | 1 | 3 |\n| Sentence | 1 | 0 | 1 |"
+    none = stats_markdown(stats_by_split([replace(dev, values=())]))
+    assert "| values by type | dev | all |\n|---|---:|---:|\n| (none) | 0 | 0 |\n" in none

@@ -391,3 +391,17 @@ def test_a_page_of_several_documents_opens_with_an_index_linking_each(corpus):
     assert f'<td class="en">{doc.meta["split"]}</td>' in index and '<td class="en">test</td>' in index
     assert 'id="doc-zz_copy"' in page
     assert '<nav class="index">' not in render_page([doc])
+
+
+def test_values_are_marked_in_the_text_and_named_in_the_event_table():
+    from values_case import document_json
+
+    doc = fmt.document_from_json(document_json())
+    page = PageReader(render_page([doc]))
+    assert page.texts == [doc.text]
+    shown = {a["data-id"]: (a["data-type"], a["data-start"], a["data-end"]) for a in page.with_class("value") if a.get("data-layer") == "gold"}
+    assert shown == {v.id: (v.type, str(v.start), str(v.end)) for v in doc.values}
+    # values are no entity mentions: every mention element is a mention of the document
+    assert set(mentions_in(page, "gold")) == {m.id for m in doc.entities}
+    html = render_page([doc])
+    assert '<li><span class="en">Crime</span>: القتل <span class="meta en">[25:30]</span> <span class="meta en">(value X1)</span></li>' in html
