@@ -123,17 +123,23 @@ def _schema_resources() -> dict[str, dict]:
 
 
 def _references(schema: Any) -> Iterator[str]:
-    """Every ``$ref`` value in a schema, walked without recursion."""
-    stack = [schema]
+    """Every ``$ref`` value in a schema."""
+    for _, value in _walk(schema):
+        if isinstance(value, dict) and isinstance(value.get("$ref"), str):
+            yield value["$ref"]
+
+
+def _walk(value: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every value inside a JSON value, with its path (keys and indices), the value itself first;
+    walked without recursion, so that no depth exhausts the stack."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
     while stack:
-        value = stack.pop()
+        path, value = stack.pop()
+        yield path, value
         if isinstance(value, dict):
-            ref = value.get("$ref")
-            if isinstance(ref, str):
-                yield ref
-            stack.extend(value.values())
+            stack.extend(((*path, key), item) for key, item in reversed(value.items()))
         elif isinstance(value, list):
-            stack.extend(value)
+            stack.extend(((*path, i), item) for i, item in reversed(list(enumerate(value))))
 
 
 @functools.cache
@@ -227,22 +233,13 @@ def _fast_check(schema_name: str) -> Callable[[Any], bool]:
 
 
 MAX_DEPTH = 100
-"""How deeply nested a record may be before it is refused unexplained-by-the-schema: no valid record
-comes near it, and the message builder (recursive) would exhaust Python's stack at about 1,000."""
+"""How deeply a record may nest before it is refused without asking jsonschema why: no valid record
+comes near it, and jsonschema's message builder, which recurses, exhausts Python's stack at about 1,000."""
 
 
 def _too_deep(instance: Any) -> str | None:
-    """The JSON path of the first value nested deeper than :data:`MAX_DEPTH`, or ``None``."""
-    stack: list[tuple[Any, tuple]] = [(instance, ())]
-    while stack:
-        value, path = stack.pop()
-        if len(path) > MAX_DEPTH:
-            return json_path(path[:8]) + "..."
-        if isinstance(value, dict):
-            stack.extend((v, (*path, k)) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((v, (*path, i)) for i, v in enumerate(value))
-    return None
+    """The JSON path (its first steps) of the first value nested deeper than :data:`MAX_DEPTH`, or ``None``."""
+    return next((json_path(path[:8]) + "..." for path, _ in _walk(instance) if len(path) > MAX_DEPTH), None)
 
 
 def json_path(parts: Iterable[str | int]) -> str:
@@ -1024,18 +1021,12 @@ def parse_json(text: str, where: str, *, lines: bool = False) -> Any | Problem:
 
 def _lone_surrogate(value: Any) -> str | None:
     """The JSON path of the first string or key that holds a lone surrogate, or ``None``."""
-    stack: list[tuple[Any, tuple]] = [(value, ())]
-    while stack:
-        value, path = stack.pop()
-        if isinstance(value, str) and not _encodable(value):
+    for path, item in _walk(value):
+        if isinstance(item, str) and not _encodable(item):
             return json_path(path) or "(the value)"
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if not _encodable(key):
-                    return json_path((*path, key)) + " (a key)"
-                stack.append((item, (*path, key)))
-        elif isinstance(value, list):
-            stack.extend((item, (*path, i)) for i, item in enumerate(value))
+        bad_key = next((key for key in item if not _encodable(key)), None) if isinstance(item, dict) else None
+        if bad_key is not None:
+            return json_path((*path, bad_key)) + " (a key)"
     return None
 
 

@@ -408,7 +408,7 @@ def test_id_ending_in_a_line_break_fails_validation(repo_copy):
 
 
 def test_every_schema_pattern_anchors_at_the_end_of_the_string():
-    patterns = [value["pattern"] for value in _walk(fmt._schema_resources()) if isinstance(value, dict) and isinstance(value.get("pattern"), str)]
+    patterns = [value["pattern"] for _, value in fmt._walk(fmt._schema_resources()) if isinstance(value, dict) and isinstance(value.get("pattern"), str)]
     assert len(patterns) >= 3
     for pattern in patterns:
         regex = fmt._python_regex(pattern)
@@ -416,14 +416,6 @@ def test_every_schema_pattern_anchors_at_the_end_of_the_string():
         sample = {"^[0-9a-f]{64}$": "0" * 64}.get(pattern, "E1")
         assert regex.search(sample) and not regex.search(sample + "\n"), pattern
     assert fmt._python_regex(r"^a[$]\$$").pattern == r"^a[$]\$\Z"
-
-
-def _walk(value):
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        yield item
-        stack.extend(item.values() if isinstance(item, dict) else item if isinstance(item, list) else ())
 
 
 def test_fast_check_failing_without_a_message_is_an_error_not_a_pass(monkeypatch, corpus):

@@ -363,7 +363,7 @@ def _finds_defect(strategy, check, examples: int = 200) -> bool:
 
     try:
         probe()
-    except (AssertionError, Exception):
+    except Exception:  # the counterexample's own error, or hypothesis's group of them
         return True
     return False
 
@@ -371,7 +371,6 @@ def _finds_defect(strategy, check, examples: int = 200) -> bool:
 def test_fuzz_finds_injected_defects(monkeypatch):
     """Without the layout order check, a gold with tokens out of order validates; with a strict metric
     that ignores types, the strict counts differ from those worked out here. Hypothesis must find both."""
-    FUZZ_TALLY["injected"] = FUZZ_TALLY.get("injected", 0)
     with monkeypatch.context() as patch:
         patch.setattr(fmt._DocumentChecker, "check_layout", lambda self, layer: None)
         patch.setattr(fmt, "_layout_is_well_formed", lambda obj: False)
@@ -381,6 +380,6 @@ def test_fuzz_finds_injected_defects(monkeypatch):
     with monkeypatch.context() as patch:
         patch.setitem(entities.RANKS, "strict", entities.RANKS["exact"])
         assert _finds_defect(scored_cases(), check_scored)
-    FUZZ_TALLY["injected"] += 2
+    FUZZ_TALLY["injected"] = 2
     # and without the injection, the same probes find nothing
     assert not _finds_defect(corrupted_gold(), check_corrupted_gold, examples=50)
