@@ -204,9 +204,9 @@ CHECKOUT_COMMANDS = ("build", "new-document", "evaluate", "seeds", "record-relea
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     named = next((arg for arg in argv if not arg.startswith("-")), None)
-    parser = build_parser(named if any(named in commands for commands in COMMAND_MODULES.values()) else None)
-    args = parser.parse_args(argv)
     try:
+        parser = build_parser(named if any(named in commands for commands in COMMAND_MODULES.values()) else None)
+        args = parser.parse_args(argv)
         if not fmt.IS_CHECKOUT and (args.command in CHECKOUT_COMMANDS or (args.command == "validate" and not args.paths)):
             raise fmt.KhabarError(
                 f"khabar {args.command}: works on a clone of the Khabar repository, and {fmt.ROOT} is an installed "

@@ -28,10 +28,15 @@ UNITS = ("auto", "sentence", "document")
 FORMATS = ("table", "json")
 
 
-def _score(task: str, documents, predictions, args: argparse.Namespace, resamples: int):
-    return score_task(
-        task, documents=documents, predictions=predictions, layer=args.layer, unit=args.unit, bootstrap=resamples, seed=args.seed
-    )
+def _score(task: str, documents, predictions, args: argparse.Namespace, resamples: int, path: Path):
+    from khabar.scorers.core import TooManyOverlaps
+
+    try:
+        return score_task(
+            task, documents=documents, predictions=predictions, layer=args.layer, unit=args.unit, bootstrap=resamples, seed=args.seed
+        )
+    except TooManyOverlaps as error:
+        raise fmt.InputError(f"{fmt.display_path(path)}: {task}: {error}") from None
 
 
 def _batch(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -129,7 +134,7 @@ def _common_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", choices=UNITS, default="auto", help="resampling unit (auto: sentences below 30 documents)")
     p.add_argument("--format", choices=FORMATS, default="table", help="a table (default) or JSON")
     p.add_argument("--bootstrap", type=_count, default=DEFAULT_RESAMPLES, metavar="N", help="resamples (0: none)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed of the resampling")
+    p.add_argument("--seed", type=_count, default=DEFAULT_SEED, metavar="S", help="random seed of the resampling (0 or more)")
 
 
 def _positive(value: str) -> int:
@@ -183,7 +188,8 @@ def _tasks(requested: str, submissions: Mapping[Path, Mapping[str, Any]]) -> lis
         return [requested]
     found = [task for task in TASK_NAMES if any(task in tasks for tasks in submitted.values())]
     if not found:
-        raise fmt.InputError(f"no layer of a known task ({', '.join(TASK_NAMES)}) in the submission")
+        names = ", ".join(fmt.display_path(path) for path in submissions)
+        raise fmt.InputError(f"{names}: no layer of a known task ({', '.join(TASK_NAMES)}) in the submission")
     return found
 
 
@@ -225,7 +231,7 @@ def score_command(args: argparse.Namespace) -> int:
     tasks = _tasks(args.task, {args.predictions: predictions})
     _warn_of_partial_layers(tasks, {args.predictions: predictions})
     for task in tasks:
-        report = _score(task, documents, predictions, args, args.bootstrap)
+        report = _score(task, documents, predictions, args, args.bootstrap, args.predictions)
         scored.append((report, _signature(report, DATA_VERSION, data_sha256, args.bootstrap, args.seed, split=split)))
     _emit(scored, args.format)
     return 0
@@ -274,8 +280,8 @@ def compare_command(args: argparse.Namespace) -> int:
     tasks = _tasks(args.task, {args.a: first, args.b: second})
     _warn_of_partial_layers(tasks, {args.a: first, args.b: second})
     for task in tasks:
-        report_a = _score(task, documents, first, args, 0)
-        report_b = _score(task, documents, second, args, 0)
+        report_a = _score(task, documents, first, args, 0, args.a)
+        report_b = _score(task, documents, second, args, 0, args.b)
         per_key, per_macro = paired_tests(report_a.board, report_b.board, resamples=args.bootstrap, seed=args.seed)
         rows = []
         for metric in report_a.metrics:
