@@ -222,15 +222,22 @@ def per_document_table(docs_a: Sequence[fmt.Document], docs_b: Sequence[fmt.Docu
     lines = ["| document | " + " | ".join(short for *_, short in PER_DOCUMENT) + " |", "|---|" + "---:|" * len(PER_DOCUMENT)]
     for a, b in zip(docs_a, docs_b):
         found = {(layer, measure): f1 for layer, measure, f1 in agreement_table([a], [b])}
-        empty = {"quotes": not (a.quotes or b.quotes), "events": not (a.events or b.events), "entities": False}
+        empty = _empty_layers([a], [b])
         cells = ["—" if empty[layer] else f"{100 * found[(layer, measure)]:.1f}" for layer, measure, _ in PER_DOCUMENT]
         lines.append(f"| {a.id} | " + " | ".join(cells) + " |")
     return lines
 
 
+def _empty_layers(docs_a: Sequence[fmt.Document], docs_b: Sequence[fmt.Document]) -> dict[str, bool]:
+    """The layers neither side annotated anything in: their F1 is undefined, not 0."""
+    docs = [*docs_a, *docs_b]
+    return {"entities": False, "quotes": not any(d.quotes for d in docs), "events": not any(d.events for d in docs)}
+
+
 def render(docs_a, docs_b) -> str:
+    empty = _empty_layers(docs_a, docs_b)
     lines = ["| layer | measure | F1 (B against A) |", "|---|---|---:|"]
-    lines += [f"| {layer} | {measure} | {100 * f1:.1f} |" for layer, measure, f1 in agreement_table(docs_a, docs_b)]
+    lines += [f"| {layer} | {measure} | {'—' if empty[layer] else f'{100 * f1:.1f}'} |" for layer, measure, f1 in agreement_table(docs_a, docs_b)]
     lines.append("")
     if len(docs_a) > 1:
         lines += ["Per document:", "", *per_document_table(docs_a, docs_b), ""]

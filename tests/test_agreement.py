@@ -77,3 +77,14 @@ def test_event_chains_and_cluster_types_that_differ_are_listed():
     found = list(agreement.disagreements(doc("PERS", "C1"), doc("OCC", "C2")))
     assert [kind for kind, _ in found] == ["cluster type", "event coreference"]
     assert "only A puts triggers 0:5 «التقى» and 19:24 «اجتمع» in one chain" in found[1][1]
+
+
+def test_a_layer_neither_pass_annotated_has_no_agreement_figure():
+    # two passes with mentions only: entity F1 is 100, quotes and events are undefined (—), not 0
+    text = "زار الرئيس مصر."
+    mention = fmt.Mention("T1", 11, 14, "مصر", "GPE", "name", "E1")
+    doc = fmt.Document("x", text, {}, entities=(mention,), clusters=(fmt.Cluster("E1", "GPE", "مصر"),))
+    table = agreement.render([doc], [doc])
+    rows = {line.split(" | ")[1]: line.split(" | ")[-1] for line in table.splitlines() if line.startswith("| ") and "measure" not in line and "---" not in line}
+    assert rows["flat mentions, exact span and type"] == "100.0 |"
+    assert rows["end_to_end"] == "— |" and rows["trigger_classification"] == "— |"

@@ -58,11 +58,17 @@ def test_results_renders_any_report_files_and_skips_foreign_ones(tmp_path):
     assert len(warnings) == 2 and all(line.startswith("warning: ") and "(skipped)" in line for line in warnings)
     assert "other.json: not a Khabar report" in warnings[0] and "broken.json:2: not JSON" in warnings[1]
     rows = {row.split(",")[0]: row.split(",") for row in result.stdout.splitlines()[1:]}
-    # the README's figures: rules 35.6 and trivial 23.6 strict F1 on entities, crf 18.0; no quotes scored
-    assert {name: round(float(row[1]), 1) for name, row in rows.items()} == {"crf": 18.0, "mine-rules": 35.6, "mine-trivial": 23.6}
-    assert all(row[4] == "" for row in rows.values())
+
+    def committed(name):  # the entities headline of the committed results file, the README's figure
+        overall = fmt.read_json_file(fmt.ROOT / "results" / f"{name}.json")["reports"]["entities"]["metrics"]["strict"]["overall"]
+        return 100 * overall["f1"], 100 * (overall["f1_interval"][1] - overall["f1_interval"][0]) / 2
+
+    expected = {"crf": committed("crf"), "mine-rules": committed("rules"), "mine-trivial": committed("trivial")}
+    assert {name: float(row[1]) for name, row in rows.items()} == {name: round(f1, 2) for name, (f1, _) in expected.items()}
+    assert all(row[4] == "" for row in rows.values()), "no quotes were scored"
     latex = run_khabar("results", files[0], "--format", "latex").stdout
-    assert latex.startswith("\\begin{tabular}{lrrr}") and "mine-rules & 35.6 $\\pm$ 5.8 & — & — \\\\" not in latex
-    assert "mine-rules & 35.6 $\\pm$ 5.8 & --- & --- \\\\" in latex
+    f1, half_width = expected["mine-rules"]
+    assert latex.startswith("\\begin{tabular}{lrrr}")
+    assert f"mine-rules & {f1:.1f} $\\pm$ {half_width:.1f} & --- & --- \\\\" in latex
     nothing = run_khabar("results", files[2])
     assert nothing.returncode == 2 and nothing.stdout == "" and "no report among the files given" in nothing.stderr
