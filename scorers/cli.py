@@ -2,7 +2,8 @@
 beside this one).
 
 The tasks are those of :func:`khabar.scorers.score_task`; ``--task all`` scores every task the
-submission has a layer for.
+submission (in ``compare``, every file) has a layer for. Tables for a paper are rendered by
+:mod:`khabar.scorers.tables`; plausibility warnings come from :mod:`khabar.scorers.checks`.
 """
 
 from __future__ import annotations
