@@ -66,8 +66,10 @@ def agreement_table(docs_a: Sequence[fmt.Document], docs_b: Sequence[fmt.Documen
     for layer in ("nested", "flat"):
         report = score_entities(gold=docs_a, predictions=predictions, layer=layer, bootstrap=0)
         rows.append(("entities", f"{layer} mentions, exact span and type", report.f1("strict")))
-    all_mentions = _all_mention_report(docs_a, docs_b)
+    all_mentions = _span_report(docs_a, docs_b, lambda d: d.entities)
     rows.append(("entities", "all mentions incl. nominal and pronoun, exact span and type", all_mentions))
+    if any(d.values for d in (*docs_a, *docs_b)):
+        rows.append(("values", "Crime and Sentence values, exact span and type", _span_report(docs_a, docs_b, lambda d: d.values)))
     quotes = score_quotes(gold=docs_a, predictions=predictions, bootstrap=0)
     for metric in quotes.metrics:
         rows.append(("quotes", metric, quotes.f1(metric)))
@@ -77,12 +79,13 @@ def agreement_table(docs_a: Sequence[fmt.Document], docs_b: Sequence[fmt.Documen
     return rows
 
 
-def _all_mention_report(docs_a, docs_b) -> float:
+def _span_report(docs_a, docs_b, items) -> float:
+    """Exact span and type F1 of B against A over ``items`` of each document (mentions or values)."""
     from khabar.scorers.entities import score_entity_spans
 
     report = score_entity_spans(
-        gold={d.id: [(m.start, m.end, m.type) for m in d.entities] for d in docs_a},
-        predictions={d.id: [(m.start, m.end, m.type) for m in d.entities] for d in docs_b},
+        gold={d.id: [(m.start, m.end, m.type) for m in items(d)] for d in docs_a},
+        predictions={d.id: [(m.start, m.end, m.type) for m in items(d)] for d in docs_b},
         layer="nested",
         bootstrap=0,
     )
@@ -96,27 +99,37 @@ def disagreements(a: fmt.Document, b: fmt.Document) -> Iterator[tuple[str, str]]
     def show(start: int, end: int) -> str:
         return f"{start}:{end} «{text[start:end]}»"
 
-    mentions_a = {(m.start, m.end): m for m in a.entities}
-    mentions_b = {(m.start, m.end): m for m in b.entities}
-    for span in sorted(mentions_a.keys() | mentions_b.keys()):
-        ma, mb = mentions_a.get(span), mentions_b.get(span)
-        if ma and mb:
-            if ma.type != mb.type:
-                yield "entity type", f"{show(*span)}: A {ma.type}, B {mb.type}"
-            if ma.kind != mb.kind:
-                yield "mention kind", f"{show(*span)}: A {ma.kind}, B {mb.kind}"
-            continue
-        only, side, other = (ma, "A", mentions_b) if ma else (mb, "B", mentions_a)
-        overlapping = [m for (s, e), m in other.items() if s < only.end and only.start < e]
-        if overlapping:
-            near = ", ".join(f"{show(m.start, m.end)} {m.type}" for m in sorted(overlapping, key=lambda m: (m.start, m.end)))
-            yield "entity boundary", f"{side} has {show(*span)} {only.type} ({only.kind}); the other has {near}"
-        else:
-            yield "entity missing", f"only {side} has {show(*span)} {only.type} ({only.kind})"
-
+    yield from _span_disagreements("entity", a.entities, b.entities, show)
+    yield from _span_disagreements("value", a.values, b.values, show)
     yield from _cluster_disagreements(a, b, show)
     yield from _quote_disagreements(a, b, show)
     yield from _event_disagreements(a, b, show)
+
+
+def _span_disagreements(layer: str, items_a, items_b, show):
+    """Typed spans (mentions, or values) of one side that the other lacks, places differently or types
+    differently; for mentions, also a different kind."""
+    by_span_a = {(m.start, m.end): m for m in items_a}
+    by_span_b = {(m.start, m.end): m for m in items_b}
+
+    def described(item) -> str:
+        return f"{item.type} ({item.kind})" if layer == "entity" else item.type
+
+    for span in sorted(by_span_a.keys() | by_span_b.keys()):
+        ma, mb = by_span_a.get(span), by_span_b.get(span)
+        if ma and mb:
+            if ma.type != mb.type:
+                yield f"{layer} type", f"{show(*span)}: A {ma.type}, B {mb.type}"
+            if layer == "entity" and ma.kind != mb.kind:
+                yield "mention kind", f"{show(*span)}: A {ma.kind}, B {mb.kind}"
+            continue
+        only, side, other = (ma, "A", by_span_b) if ma else (mb, "B", by_span_a)
+        overlapping = [m for (s, e), m in other.items() if s < only.end and only.start < e]
+        if overlapping:
+            near = ", ".join(f"{show(m.start, m.end)} {m.type}" for m in sorted(overlapping, key=lambda m: (m.start, m.end)))
+            yield f"{layer} boundary", f"{side} has {show(*span)} {described(only)}; the other has {near}"
+        else:
+            yield f"{layer} missing", f"only {side} has {show(*span)} {described(only)}"
 
 
 def _cluster_of(doc: fmt.Document) -> dict[tuple[int, int], str]:
@@ -177,7 +190,7 @@ def _event_disagreements(a, b, show):
     def events(doc):
         out = {}
         for e in doc.events:
-            arguments = sorted((arg.role, doc.mention(arg.mention).start, doc.mention(arg.mention).end) for arg in e.arguments)
+            arguments = sorted((arg.role, doc.filler(arg).start, doc.filler(arg).end) for arg in e.arguments)
             out[(e.trigger.start, e.trigger.end)] = (e.type, arguments, (e.modality, e.polarity, e.genericity, e.tense))
         return out
 
@@ -231,7 +244,12 @@ def per_document_table(docs_a: Sequence[fmt.Document], docs_b: Sequence[fmt.Docu
 def _empty_layers(docs_a: Sequence[fmt.Document], docs_b: Sequence[fmt.Document]) -> dict[str, bool]:
     """The layers neither side annotated anything in: their F1 is undefined, not 0."""
     docs = [*docs_a, *docs_b]
-    return {"entities": False, "quotes": not any(d.quotes for d in docs), "events": not any(d.events for d in docs)}
+    return {
+        "entities": False,
+        "values": not any(d.values for d in docs),
+        "quotes": not any(d.quotes for d in docs),
+        "events": not any(d.events for d in docs),
+    }
 
 
 def render(docs_a, docs_b) -> str:

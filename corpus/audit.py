@@ -3,7 +3,8 @@
 Two annotations of one document can agree and still disagree with the rest of the corpus. The audit
 lists, across every gold document:
 
-* a string annotated as a name mention with different types in different places;
+* a string annotated as a name mention with different types in different places, and likewise a value
+  (``Crime``, ``Sentence``);
 * a string annotated as a name mention in one place and left untagged, as a whole word, elsewhere;
 * a trigger word of an event in one place and, as a whole word, no trigger elsewhere;
 * a cue word of a quote in one place and, as a whole word, no cue elsewhere.
@@ -31,7 +32,7 @@ PROCLITICS = "وفبلك"
 EXCEPTIONS = fmt.ROOT / "corpus" / "agreement" / "audit-exceptions.json"
 """The reviewed list of items judged right as they are, each with its reason."""
 
-KINDS = ("type", "untagged name", "untagged trigger", "untagged cue")
+KINDS = ("type", "value type", "untagged name", "untagged trigger", "untagged cue")
 
 
 def _word_occurrences(text: str, string: str) -> Iterator[int]:
@@ -75,15 +76,16 @@ class AcceptedItem:
 def audit(documents: Sequence[fmt.Document]) -> list[Item]:
     """Every inconsistency across ``documents``, in a fixed order."""
     items: list[Item] = []
-    types: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for doc in documents:
-        for m in fmt.ner_mentions(doc):
-            types[m.text][m.type].append(f"{doc.id}:{m.start}")
-    for string in sorted(types):
-        if len(types[string]) > 1:
-            where = "; ".join(f"{t} at {', '.join(places)}" for t, places in sorted(types[string].items()))
-            places = tuple(p for _, ps in sorted(types[string].items()) for p in ps)
-            items.append(Item("type", string, places, f"«{string}» is {where}"))
+    for kind, typed in (("type", fmt.ner_mentions), ("value type", lambda d: d.values)):
+        types: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for doc in documents:
+            for m in typed(doc):
+                types[m.text][m.type].append(f"{doc.id}:{m.start}")
+        for string in sorted(types):
+            if len(types[string]) > 1:
+                where = "; ".join(f"{t} at {', '.join(places)}" for t, places in sorted(types[string].items()))
+                places = tuple(p for _, ps in sorted(types[string].items()) for p in ps)
+                items.append(Item(kind, string, places, f"«{string}» is {where}"))
 
     layers = (
         ("untagged name", lambda d: [m.span for m in fmt.ner_mentions(d)], lambda d: [m.span for m in d.entities]),

@@ -38,17 +38,29 @@ def with_layout(doc: fmt.Document) -> fmt.Document:
 
 
 def layout_problems(doc: fmt.Document, where: str) -> list[fmt.Problem]:
-    """Gold spans that the sentence views would cut: an entity mention, trigger or cue across a sentence
-    boundary. (A span may begin or end inside a token: the token views project it onto the tokens it
-    overlaps.)"""
+    """Gold spans that the sentence views would cut: an entity mention, value, trigger or cue across a
+    sentence boundary; and an event argument outside its trigger's sentence (guidelines 4.3). (A span
+    may begin or end inside a token: the token views project it onto the tokens it overlaps.)"""
     problems = []
     sentence_of = _sentence_index(doc)
     labelled = [(f"entities[{i}]", m.span) for i, m in enumerate(doc.entities)]
+    labelled += [(f"values[{i}]", v.span) for i, v in enumerate(doc.values)]
     labelled += [(f"events[{i}].trigger", e.trigger) for i, e in enumerate(doc.events)]
     labelled += [(f"quotes[{i}].cue", q.cue) for i, q in enumerate(doc.quotes) if q.cue is not None]
     for path, span in labelled:
         if sentence_of(span.start) != sentence_of(span.end - 1):
             problems.append(fmt.Problem(where, path, f"{span.start}:{span.end} crosses a sentence boundary"))
+    for i, event in enumerate(doc.events):
+        for j, argument in enumerate(event.arguments):
+            filler, field = doc.filler(argument), "mention" if argument.value is None else "value"
+            if sentence_of(filler.start) != sentence_of(event.trigger.start):
+                problems.append(
+                    fmt.Problem(
+                        where,
+                        f"events[{i}].arguments[{j}].{field}",
+                        f"{filler.id!r} lies in sentence {sentence_of(filler.start)}, its trigger in sentence {sentence_of(event.trigger.start)} (an argument lies in its trigger's sentence)",
+                    )
+                )
     return problems
 
 
@@ -225,8 +237,9 @@ def event_row(doc: fmt.Document) -> dict[str, Any]:
     for e in doc.events:
         arguments = []
         for a in e.arguments:
-            mention = doc.mention(a.mention)
-            arguments.append({"role": a.role, **_span_json(doc, mention.span), "entity": mention.entity})
+            # a value has no cluster: its entity is null, and its role says which value type it is
+            entity = None if a.value is not None else doc.mention(a.mention).entity
+            arguments.append({"role": a.role, **_span_json(doc, doc.filler(a).span), "entity": entity})
         events.append(
             {
                 "id": e.id,

@@ -32,7 +32,9 @@ CARD_METADATA: dict[str, Any] = {
 
 
 def features() -> dict[str, Any]:
-    """The ``datasets.Features`` of each config, in config order."""
+    """The ``datasets.Features`` of each config, in config order. They do not depend on the data: a
+    documents row without ``values`` (the optional layer) loads with ``values`` null, an argument
+    without ``value`` with it null."""
     import datasets
     from datasets import ClassLabel, List, Value
 
@@ -55,13 +57,14 @@ def features() -> dict[str, Any]:
                 "tokens": List(bare),
                 "clusters": List({"id": string, "type": string, "canonical": string}),
                 "entities": List({"id": string, **span, "type": string, "kind": string, "entity": string}),
+                "values": List({"id": string, "type": string, **span}),
                 "quotes": List({"id": string, "type": string, "content": span, "cue": span, "source": string, "speaker": string}),
                 "events": List(
                     {
                         "id": string,
                         "type": string,
                         "trigger": span,
-                        "arguments": List({"role": string, "mention": string}),
+                        "arguments": List({"role": string, "mention": string, "value": string}),
                         **attributes,
                         "coref": string,
                     }

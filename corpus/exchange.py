@@ -189,12 +189,13 @@ def _event_types_by_brat_name() -> dict[str, str]:
 
 
 def annotation_conf() -> str:
-    """brat's ``annotation.conf`` for Khabar: the 21 entity types, quotes and cues, the ACE 2005 event
-    subtypes with their roles, coreference, and the attributes. Nesting and overlap are allowed."""
+    """brat's ``annotation.conf`` for Khabar: the 21 entity types, quotes and cues, the value types, the
+    ACE 2005 event subtypes with their roles (a value role takes its value type), coreference, and the
+    attributes. Nesting and overlap are allowed."""
     labels = fmt.labels()
     entity_types = "|".join(labels["entity_types"])
     lines = ["# Khabar brat configuration, written by `khabar export brat`; see docs/annotating.md.", "", "[entities]"]
-    lines += list(labels["entity_types"]) + [QUOTE, CUE, "", "[relations]"]
+    lines += list(labels["entity_types"]) + [QUOTE, CUE, *labels["value_types"], "", "[relations]"]
     lines += [
         f"{COREFERENCE}\tArg1:{entity_types}, Arg2:{entity_types}, <REL-TYPE>:symmetric-transitive",
         f"{QUOTE_CUE}\tArg1:{QUOTE}, Arg2:{CUE}",
@@ -208,7 +209,7 @@ def annotation_conf() -> str:
         if event_type.split(":")[0] != parent:
             parent = event_type.split(":")[0]
             lines.append(f"!{parent}")
-        roles = ", ".join(f"{role}*:{entity_types}" for role in labels["event_roles"][event_type])
+        roles = ", ".join(f"{role}*:{labels['value_type_by_role'].get(role, entity_types)}" for role in labels["event_roles"][event_type])
         lines.append(f"\t{brat_event_type(event_type)}\t{roles}")
     lines += ["", "[attributes]", f"{KIND}\tArg:{entity_types}, Value:{'|'.join(labels['mention_kinds'])}"]
     lines.append(f"{QUOTE_TYPE}\tArg:{QUOTE}, Value:{'|'.join(labels['quote_types'])}")
@@ -259,12 +260,12 @@ def _note_text(fields: Mapping[str, str]) -> str:
 def document_to_brat(doc: fmt.Document) -> str:
     """The ``.ann`` text of a gold document (the ``.txt`` is ``doc.text`` itself).
 
-    Mentions keep their id as brat id when it is a brat text-bound id (``T12``), events theirs when it
-    is an event id (``E3``); every other Khabar id, the cluster ids and canonical names, the speakers and
-    the event coreference ids travel in ``AnnotatorNotes`` as ``key=value`` fields.
+    Mentions and values keep their id as brat id when it is a brat text-bound id (``T12``), events
+    theirs when it is an event id (``E3``); every other Khabar id, the cluster ids and canonical names,
+    the speakers and the event coreference ids travel in ``AnnotatorNotes`` as ``key=value`` fields.
     """
     where = f"{doc.id}.ann"
-    brat_of = {m.id: (m.id if _is_brat_id(m.id, "T") else None) for m in doc.entities}
+    brat_of = {m.id: (m.id if _is_brat_id(m.id, "T") else None) for m in (*doc.entities, *doc.values)}
     event_brat = {e.id: (e.id if _is_brat_id(e.id, "E") else None) for e in doc.events}
     ids = _IdAllocator([i for i in brat_of.values() if i] + [i for i in event_brat.values() if i])
     brat_of = {k: v or ids.new("T") for k, v in brat_of.items()}
@@ -296,6 +297,11 @@ def document_to_brat(doc: fmt.Document) -> str:
         attribute(KIND, brat_of[mention.id], mention.kind)
         if mention.id != brat_of[mention.id] and heads[mention.entity] != mention.id:
             notes.append((brat_of[mention.id], {"id": mention.id}))
+
+    for value in doc.values:
+        textbound(brat_of[value.id], value.type, value.span)
+        if value.id != brat_of[value.id]:
+            notes.append((brat_of[value.id], {"id": value.id}))
 
     members: dict[str, list[str]] = {}
     for mention in doc.entities:
@@ -331,7 +337,7 @@ def document_to_brat(doc: fmt.Document) -> str:
         for argument in event.arguments:
             seen[argument.role] = seen.get(argument.role, 0) + 1
             suffix = str(seen[argument.role]) if seen[argument.role] > 1 else ""
-            arguments.append(f" {argument.role}{suffix}:{brat_of[argument.mention]}")
+            arguments.append(f" {argument.role}{suffix}:{brat_of[argument.mention if argument.value is None else argument.value]}")
         lines.append(f"{brat_id}\t{label}:{trigger}{''.join(arguments)}")
         for key, name in EVENT_ATTRIBUTES.items():
             attribute(name, brat_id, getattr(event, key))
@@ -596,24 +602,31 @@ class _BratReader:
     def document(self, doc_id: str, text: str, meta: Mapping[str, Any]) -> fmt.Document:
         labels = fmt.labels()
         entity_types = set(labels["entity_types"])
-        by_label: dict[str, list[_TextBound]] = {"mention": [], QUOTE: [], CUE: [], "trigger": []}
+        value_types = set(labels["value_types"])
+        by_label: dict[str, list[_TextBound]] = {"mention": [], "value": [], QUOTE: [], CUE: [], "trigger": []}
         for t in self.parsed.textbounds:
             if t.label in entity_types:
                 by_label["mention"].append(t)
+            elif t.label in value_types:
+                by_label["value"].append(t)
             elif t.label in (QUOTE, CUE):
                 by_label[t.label].append(t)
             elif t.label in self.event_types:
                 by_label["trigger"].append(t)
             else:
-                self.problem(t.line, f"type {t.label!r} is not an entity type, {QUOTE}, {CUE} or an event type of annotation.conf")
+                self.problem(t.line, f"type {t.label!r} is not an entity type, {QUOTE}, {CUE}, a value type or an event type of annotation.conf")
         self.mention_ids = {t.id: self.fields(t.id).get("id", t.id) for t in by_label["mention"]}
+        self.value_ids = {t.id: self.fields(t.id).get("id", t.id) for t in by_label["value"]}
+        values = [fmt.Value(self.value_ids[t.id], t.label, t.span.start, t.span.end, text[t.span.start : t.span.end]) for t in by_label["value"]]
         mentions, clusters = self.mentions(by_label["mention"], text, labels["mention_kinds"])
         quotes = self.quotes(by_label[QUOTE], by_label[CUE], {m.id: m.entity for m in mentions}, labels["quote_types"])
         events = self.events(by_label["trigger"], labels["event_attributes"])
         for note in self.parsed.notes:
             if note.target not in self.textbounds and note.target not in {e.id for e in self.parsed.events}:
                 self.problem(note.line, f"note on unknown annotation {note.target}")
-        return fmt.Document(doc_id, text, dict(meta), entities=tuple(mentions), clusters=tuple(clusters), quotes=tuple(quotes), events=tuple(events))
+        return fmt.Document(
+            doc_id, text, dict(meta), entities=tuple(mentions), clusters=tuple(clusters), quotes=tuple(quotes), events=tuple(events), values=tuple(values)
+        )
 
     def mentions(self, textbounds: list[_TextBound], text: str, kinds: Sequence[str]) -> tuple[list[fmt.Mention], list[fmt.Cluster]]:
         """Mentions in line order; clusters are the Coreference groups, each named by the one note with
@@ -719,10 +732,12 @@ class _BratReader:
             used_triggers.add(trigger.id)
             arguments = []
             for role, target in e.arguments:
-                if target not in self.mention_ids:
-                    self.problem(e.line, f"argument {role}:{target} is not an entity mention")
-                    continue
-                arguments.append(fmt.Argument(role, self.mention_ids[target]))
+                if target in self.value_ids:
+                    arguments.append(fmt.Argument(role, value=self.value_ids[target]))
+                elif target in self.mention_ids:
+                    arguments.append(fmt.Argument(role, self.mention_ids[target]))
+                else:
+                    self.problem(e.line, f"argument {role}:{target} is not an entity mention or a value")
             fields = self.fields(e.id)
             if "coref" not in fields:
                 self.problem(e.line, f"{e.id} has no note with coref= (its event coreference id)")

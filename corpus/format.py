@@ -100,7 +100,9 @@ def labels() -> Mapping[str, Any]:
     """The label inventories of ``schema/labels.json``, in their fixed order.
 
     Keys: ``entity_types``, ``mention_kinds``, ``quote_types``, ``event_types``, ``time_roles``,
-    ``event_roles`` (subtype -> allowed roles) and ``event_attributes`` (attribute -> values).
+    ``event_roles`` (subtype -> allowed roles), ``event_attributes`` (attribute -> values),
+    ``value_types`` and ``value_type_by_role`` (the roles whose argument is a value, not a mention ->
+    the value's type).
     """
     defs = _schema_resources()["labels.json"]["$defs"]
     return {
@@ -113,6 +115,8 @@ def labels() -> Mapping[str, Any]:
             subtype: tuple(spec["enum"]) for subtype, spec in defs["roles_by_event_type"]["properties"].items()
         },
         "event_attributes": {name: tuple(defs[name]["enum"]) for name in ("modality", "polarity", "genericity", "tense")},
+        "value_types": tuple(defs["value_type"]["enum"]),
+        "value_type_by_role": {role: spec["const"] for role, spec in defs["value_type_by_role"]["properties"].items()},
     }
 
 
@@ -177,6 +181,9 @@ _ALTERNATIVES = {"span": "a span", "local_id": "an id"}
 def _short(error: jsonschema.ValidationError) -> str:
     if error.validator == "enum":
         return f"{_clip_repr(error.instance)} is not one of the allowed values{did_you_mean(error.instance, error.validator_value)}"
+    if error.validator == "oneOf" and all(set(alt) == {"required"} for alt in error.validator_value):
+        fields = " or ".join(repr(alt["required"][0]) for alt in error.validator_value)
+        return f"needs exactly one of {fields}"
     if error.validator == "oneOf":
         kinds = [_ALTERNATIVES.get(alt.get("$ref", "").rpartition("/")[2], "a value") for alt in error.validator_value if "$ref" in alt]
         return f"{_clip(error.instance)} is neither {' nor '.join(kinds)} nor null"
@@ -270,9 +277,29 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Value:
+    """An ACE 2005 value that no entity type covers (``Crime``, ``Sentence``): a typed span that event
+    arguments point to. Not an entity mention: no cluster, not in the NER layer."""
+
+    id: str
+    type: str
+    start: int
+    end: int
+    text: str
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
+@dataclass(frozen=True)
 class Argument:
+    """A role filled by an entity mention (``mention``) or, for a role of ``value_type_by_role``, by a
+    value (``value``): exactly one of the two is set."""
+
     role: str
-    mention: str
+    mention: str | None = None
+    value: str | None = None
 
 
 @dataclass(frozen=True)
@@ -299,9 +326,21 @@ class Document:
     clusters: tuple[Cluster, ...] = ()
     quotes: tuple[Quote, ...] = ()
     events: tuple[Event, ...] = ()
+    values: tuple[Value, ...] = ()
 
     def mention(self, mention_id: str) -> Mention:
         return self._mentions_by_id[mention_id]
+
+    def value(self, value_id: str) -> Value:
+        return self._values_by_id[value_id]
+
+    def filler(self, argument: Argument) -> Mention | Value:
+        """What an event argument points to: its mention, or its value."""
+        return self.mention(argument.mention) if argument.value is None else self.value(argument.value)
+
+    @functools.cached_property
+    def _values_by_id(self) -> dict[str, Value]:
+        return {v.id: v for v in self.values}
 
     def cluster(self, cluster_id: str) -> Cluster:
         return self._clusters_by_id[cluster_id]
@@ -347,7 +386,7 @@ def document_from_json(obj: Mapping[str, Any]) -> Document:
                 id=e["id"],
                 type=e["type"],
                 trigger=_span(e["trigger"]),
-                arguments=tuple(Argument(a["role"], a["mention"]) for a in e["arguments"]),
+                arguments=tuple(Argument(a["role"], a.get("mention"), a.get("value")) for a in e["arguments"]),
                 modality=e["modality"],
                 polarity=e["polarity"],
                 genericity=e["genericity"],
@@ -356,6 +395,7 @@ def document_from_json(obj: Mapping[str, Any]) -> Document:
             )
             for e in obj["events"]
         ),
+        values=tuple(Value(**v) for v in obj.get("values", ())),
     )
 
 
@@ -363,7 +403,9 @@ def document_to_json(doc: Document, *, with_layout: bool | None = None) -> dict[
     """The JSON form of a document, keys in canonical order.
 
     ``sentences`` and ``tokens`` are written when the document has them, unless ``with_layout`` says
-    otherwise (annotation sources never carry them; built documents always do).
+    otherwise (annotation sources never carry them; built documents always do). ``values`` is written
+    only when the document has some, so that a document without values reads as it did before the layer
+    existed.
     """
     text = doc.text
 
@@ -379,6 +421,8 @@ def document_to_json(doc: Document, *, with_layout: bool | None = None) -> dict[
         {"id": m.id, "start": m.start, "end": m.end, "text": m.text, "type": m.type, "kind": m.kind, "entity": m.entity}
         for m in doc.entities
     ]
+    if doc.values:
+        out["values"] = [{"id": v.id, "type": v.type, "start": v.start, "end": v.end, "text": v.text} for v in doc.values]
     out["quotes"] = [
         {"id": q.id, "type": q.type, "content": span(q.content), "cue": span(q.cue), "source": q.source, "speaker": q.speaker}
         for q in doc.quotes
@@ -388,7 +432,7 @@ def document_to_json(doc: Document, *, with_layout: bool | None = None) -> dict[
             "id": e.id,
             "type": e.type,
             "trigger": span(e.trigger),
-            "arguments": [{"role": a.role, "mention": a.mention} for a in e.arguments],
+            "arguments": [{"role": a.role, **({"mention": a.mention} if a.value is None else {"value": a.value})} for a in e.arguments],
             "modality": e.modality,
             "polarity": e.polarity,
             "genericity": e.genericity,
@@ -512,9 +556,11 @@ class _DocumentChecker:
         self.check_ids()
         clusters = {c["id"]: c for c in obj["clusters"]}
         mentions = {m["id"]: m for m in obj["entities"]}
+        values = {v["id"]: v for v in obj.get("values", ())}
         self.check_mentions(clusters)
+        self.check_values()
         self.check_quotes(mentions, clusters)
-        self.check_events(mentions)
+        self.check_events(mentions, values)
         return self.problems
 
     def check_text(self, seed_check: bool) -> None:
@@ -549,8 +595,8 @@ class _DocumentChecker:
 
     def check_ids(self) -> None:
         seen: dict[str, str] = {}
-        for layer in ("clusters", "entities", "quotes", "events"):
-            for i, item in enumerate(self.obj[layer]):
+        for layer in ("clusters", "entities", "values", "quotes", "events"):
+            for i, item in enumerate(self.obj.get(layer, ())):
                 path = f"{layer}[{i}].id"
                 if item["id"] in seen:
                     self.add(path, f"duplicate id {item['id']!r} (first used at {seen[item['id']]})")
@@ -579,6 +625,19 @@ class _DocumentChecker:
                 self.add(f"clusters[{i}]", f"cluster {cluster['id']!r} has no mention")
         self.check_nesting(sorted(valid, key=lambda v: (v[0], -v[1], v[2])))
 
+    def check_values(self) -> None:
+        """Each value is a span of its own: not the span of a mention or of another value, so that a
+        predicted argument's span names one gold filler."""
+        taken = {(m["start"], m["end"]): f"entities[{i}]" for i, m in enumerate(self.obj["entities"])}
+        for i, value in enumerate(self.obj.get("values", ())):
+            path = f"values[{i}]"
+            if not self.check_span(value, path):
+                continue
+            key = (value["start"], value["end"])
+            if key in taken:
+                self.add(path, f"has the same span as {taken[key]} (a span is one mention or one value)")
+            taken.setdefault(key, path)
+
     def check_nesting(self, spans: list[tuple[int, int, int]]) -> None:
         """Mentions may nest but never cross: after sorting by (start, -end), each span either lies inside
         every open span that contains its start or begins after it ends."""
@@ -606,7 +665,7 @@ class _DocumentChecker:
             if source in mentions and speaker is not None and mentions[source]["entity"] != speaker:
                 self.add(f"{path}.speaker", f"{speaker!r} is not the cluster of its source {source!r} ({mentions[source]['entity']!r})")
 
-    def check_events(self, mentions: Mapping[str, Mapping]) -> None:
+    def check_events(self, mentions: Mapping[str, Mapping], values: Mapping[str, Mapping]) -> None:
         allowed = labels()["event_roles"]
         coref_types: dict[str, tuple[str, int]] = {}
         for i, event in enumerate(self.obj["events"]):
@@ -614,13 +673,34 @@ class _DocumentChecker:
             self.check_span(event["trigger"], f"{path}.trigger")
             for j, argument in enumerate(event["arguments"]):
                 arg_path = f"{path}.arguments[{j}]"
-                if argument["role"] not in allowed[event["type"]]:
+                known = argument["role"] in allowed[event["type"]]
+                if not known:
                     self.add(f"{arg_path}.role", f"{argument['role']!r} is not a role of {event['type']}")
-                if argument["mention"] not in mentions:
-                    self.add(f"{arg_path}.mention", f"unknown mention {argument['mention']!r}")
+                self.check_filler(argument, arg_path, mentions, values, known)
             first = coref_types.setdefault(event["coref"], (event["type"], i))
             if first[0] != event["type"]:
                 self.add(f"{path}.coref", f"{event['coref']!r} joins a {event['type']} to events[{first[1]}], a {first[0]}")
+
+
+    def check_filler(
+        self, argument: Mapping[str, str], path: str, mentions: Mapping[str, Mapping], values: Mapping[str, Mapping], role_known: bool
+    ) -> None:
+        """A value role (``value_type_by_role``) points to a value of its type, any other role to a
+        mention. (Of a role the subtype does not allow, only the reference is checked.)"""
+        role, wanted = argument["role"], labels()["value_type_by_role"].get(argument["role"])
+        if "mention" in argument:
+            if wanted is not None and role_known:
+                self.add(f"{path}.mention", f"{role!r} takes a {wanted} value (the values layer), not a mention")
+            elif argument["mention"] not in mentions:
+                self.add(f"{path}.mention", f"unknown mention {argument['mention']!r}")
+            return
+        value = values.get(argument["value"])
+        if wanted is None and role_known:
+            self.add(f"{path}.value", f"{role!r} takes an entity mention, not a value")
+        elif value is None:
+            self.add(f"{path}.value", f"unknown value {argument['value']!r}")
+        elif wanted is not None and value["type"] != wanted:
+            self.add(f"{path}.value", f"{argument['value']!r} is a {value['type']} value; {role!r} takes a {wanted} value")
 
 
 def read_json_file(path: Path) -> Any:
@@ -1146,7 +1226,7 @@ def prediction_from_document(doc: Document) -> Prediction:
             PredictedEvent(
                 e.type,
                 e.trigger,
-                tuple(PredictedArgument(a.role, doc.mention(a.mention).start, doc.mention(a.mention).end) for a in e.arguments),
+                tuple(PredictedArgument(a.role, doc.filler(a).start, doc.filler(a).end) for a in e.arguments),
             )
             for e in doc.events
         ),

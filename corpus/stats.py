@@ -18,6 +18,7 @@ def corpus_stats(documents: Sequence[fmt.Document]) -> dict[str, dict[str, int]]
     mentions = [m for d in documents for m in d.entities]
     events = [e for d in documents for e in d.events]
     quotes = [q for d in documents for q in d.quotes]
+    values = [v for d in documents for v in d.values]
     roles = Counter(a.role for e in events for a in e.arguments)
 
     def ordered(counter: Counter, order: Sequence[str]) -> dict[str, int]:
@@ -41,6 +42,7 @@ def corpus_stats(documents: Sequence[fmt.Document]) -> dict[str, dict[str, int]]
         "quotes by type": ordered(Counter(q.type for q in quotes), inventory["quote_types"]),
         "events by subtype": ordered(Counter(e.type for e in events), inventory["event_types"]),
         "arguments by role": dict(sorted(roles.items())),
+        "values by type": ordered(Counter(v.type for v in values), inventory["value_types"]),
         "token projection": projection_stats(documents),
     }
 

@@ -5,4 +5,4 @@ how numbers are computed. Both appear in `khabar --version` and in every score s
 """
 
 __version__ = "0.1.0"
-DATA_VERSION = "0.3.0"
+DATA_VERSION = "0.4.0"

@@ -2,7 +2,8 @@
 
 The page needs nothing but a browser: no network, no external script, font or style sheet. Each
 document's text is shown with its entity mentions highlighted by type (nested mentions as boxes inside
-boxes), quote cues and contents and event triggers marked inline, and tables of the quotes (cue, content,
+boxes), the values that Crime and Sentence arguments point to, quote cues and contents and event
+triggers marked inline, and tables of the quotes (cue, content,
 speaker) and events (trigger, arguments with roles, attributes) below it.
 
 With a prediction file, entity mentions, event triggers and quote contents are matched against the gold
@@ -243,13 +244,14 @@ class Element:
 
     css: str
     rank: int
-    """Nesting order among marks of the same span: quote content outside, then mention, cue, trigger."""
+    """Nesting order among marks of the same span: quote content outside, then mention, value, cue, trigger."""
     labelled: bool
     """Whether the item's type is written at its end."""
 
 
-ELEMENTS = {"quotes": Element("quote", 0, False), "entities": Element("mention", 1, True), "events": Element("trigger", 3, True)}
-CUE_RANK = 2
+ELEMENTS = {"quotes": Element("quote", 0, False), "entities": Element("mention", 1, True), "events": Element("trigger", 4, True)}
+VALUE_RANK = 2
+CUE_RANK = 3
 
 
 def document_marks(doc: fmt.Document, comparison: Comparison | None) -> list[Mark]:
@@ -263,6 +265,10 @@ def document_marks(doc: fmt.Document, comparison: Comparison | None) -> list[Mar
             marks.extend(_item_mark(element, item, "pred", layer, comparison) for item in comparison.spurious(layer))
     marks.extend(
         Mark(q.cue.start, q.cue.end, CUE_RANK, ("cue",), (("quote", q.id),), title=f"cue of {q.id}") for q in doc.quotes if q.cue is not None
+    )
+    marks.extend(
+        Mark(v.start, v.end, VALUE_RANK, ("value",), (("layer", "gold"), ("id", v.id), ("type", v.type), ("start", str(v.start)), ("end", str(v.end))), v.type, f"{v.id} · {v.type} value")
+        for v in doc.values
     )
     return marks
 
@@ -322,6 +328,8 @@ section,article{overflow-x:auto;margin:1rem 0;padding:.75rem 1rem;border:1px sol
 .mention .mention{padding:0 .15em}
 .quote{background:linear-gradient(transparent 85%,#f3c26b 85%)}
 .cue{text-decoration:underline wavy #b36b00;text-underline-offset:.35em}
+.value{border-bottom:2px solid #5d4037;background:#efebe9}
+.value>.label{font:600 .6rem/1 sans-serif;color:#5d4037;vertical-align:sub;margin-inline-start:.15em}
 .trigger{font-weight:700;color:#0b4f9c;outline:1px dashed #0b4f9c;outline-offset:1px}
 .trigger>.label{font:600 .6rem/1 sans-serif;color:#0b4f9c;vertical-align:sub;margin-inline-start:.15em}
 .correct{border:2px solid #1b8a3a!important}
@@ -355,6 +363,7 @@ def _legend(compared: Sequence[str]) -> str:
         '<li><span class="quote">quote content</span></li>'
         '<li><span class="cue">quote cue</span></li>'
         '<li><span class="trigger">event trigger</span></li>'
+        '<li><span class="value">value (Crime, Sentence)</span></li>'
         '<li><span class="mention" data-type="PERS">outer <span class="mention" data-type="GPE">nested</span></span></li>'
     )
     parts = [f'<section class="legend" id="legend"><h2>Legend</h2><h3>Entity types</h3><ul>{swatches}</ul>'
@@ -460,7 +469,7 @@ def _event_table(doc: fmt.Document, comparison: Comparison | None) -> str:
     rows = []
     for e in doc.events:
         arguments = "".join(
-            f'<li><span class="en">{escape(a.role)}</span>: {_span_text(doc, doc.mention(a.mention).span)}</li>' for a in e.arguments
+            f'<li><span class="en">{escape(a.role)}</span>: {_span_text(doc, doc.filler(a).span)}{_value_note(a)}</li>' for a in e.arguments
         )
         attributes = " · ".join((e.modality, e.polarity, e.genericity, e.tense))
         rows.append(
@@ -472,6 +481,11 @@ def _event_table(doc: fmt.Document, comparison: Comparison | None) -> str:
         f"<table class=\"events\"><thead><tr><th>id</th><th>type</th><th>trigger</th><th>arguments</th><th>attributes</th><th>coref</th>{status_head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _value_note(argument: fmt.Argument) -> str:
+    """After a value argument's text, the value it points to (a value is no entity mention)."""
+    return "" if argument.value is None else f' <span class="meta en">(value {escape(argument.value)})</span>'
 
 
 META_SHOWN = ("publisher", "published", "date_extracted", "topic", "split")

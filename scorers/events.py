@@ -19,8 +19,9 @@ argument_classification_coref     the ``subtype, a, role`` keys, grouped by ``su
 ================================  ========================================================
 
 In the coreference-aware variants ``e`` is the argument's entity: for gold, the coreference cluster of
-its mention; for a prediction, the cluster of the gold mention with exactly its span, else the span
-itself. Within a group any predicted key may stand for any gold key, so a group with ``g`` gold and
+its mention, or for a value argument (``Crime``, ``Sentence``: a value has no cluster) the value's own
+span; for a prediction, the cluster of the gold mention with exactly its span, else the span itself (so
+a predicted argument on a gold value's span has that value's entity). Within a group any predicted key may stand for any gold key, so a group with ``g`` gold and
 ``p`` predicted keys has ``min(g, p)`` true positives: a predicted argument that names another mention
 of the gold argument's entity is right, and the items counted are those of the plain variants.
 
@@ -47,8 +48,9 @@ Span = tuple[int, int]
 class GoldArgument(NamedTuple):
     role: str
     span: Span
-    entity: str
-    """The id of the argument mention's coreference cluster."""
+    entity: str | None
+    """The id of the argument mention's coreference cluster; ``None`` for a value, which stands for
+    itself (its span) in the coreference-aware variants."""
 
 
 class GoldEvent(NamedTuple):
@@ -134,7 +136,7 @@ def record_document(
     """
 
     def gold_entity(argument: GoldArgument) -> Hashable:
-        return ("cluster", argument.entity)
+        return ("span", argument.span) if argument.entity is None else ("cluster", argument.entity)
 
     def predicted_entity(argument: SystemArgument) -> Hashable:
         entity = mention_entities.get(argument.span)
@@ -260,13 +262,15 @@ def score_event_spans(
 
 
 def gold_events(document) -> list[GoldEvent]:
-    """A :class:`khabar.corpus.format.Document`'s event mentions as plain records."""
+    """A :class:`khabar.corpus.format.Document`'s event mentions as plain records; a value argument has
+    no entity."""
     events = []
     for event in document.events:
         arguments = []
         for argument in event.arguments:
-            mention = document.mention(argument.mention)
-            arguments.append(GoldArgument(argument.role, (mention.start, mention.end), mention.entity))
+            filler = document.filler(argument)
+            entity = None if argument.value is not None else filler.entity
+            arguments.append(GoldArgument(argument.role, (filler.start, filler.end), entity))
         events.append(GoldEvent(event.type, (event.trigger.start, event.trigger.end), tuple(arguments)))
     return events
 

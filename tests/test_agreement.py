@@ -79,6 +79,37 @@ def test_event_chains_and_cluster_types_that_differ_are_listed():
     assert "only A puts triggers 0:5 «التقى» and 19:24 «اجتمع» in one chain" in found[1][1]
 
 
+def test_values_and_value_arguments_are_compared_like_mentions():
+    from dataclasses import replace
+
+    from values_case import document_json
+
+    a = agreement.with_layout(fmt.document_from_json(document_json()))
+    x1, x2, x3 = a.values
+    # B: X1 one letter shorter (boundary), X2 typed Crime (type), X3 left out with its argument (missing)
+    b = replace(
+        a,
+        values=(replace(x1, start=x1.start + 1, text=x1.text[1:]), replace(x2, type="Crime")),
+        events=(a.events[0], replace(a.events[1], arguments=a.events[1].arguments[:3])),
+    )
+    found = list(agreement.disagreements(a, b))
+    assert [kind for kind, _ in found] == ["value boundary"] * 2 + ["value type", "value missing"] + ["event argument"] * 3
+    assert found[0][1] == "A has 25:30 «القتل» Crime; the other has 26:30 «لقتل» Crime"
+    assert found[2][1] == "52:67 «السجن عشر سنوات»: A Sentence, B Crime"
+    assert found[3][1] == "only A has 74:79 «القتل» Crime"
+    assert [description.split(": only ")[1] for _, description in found[4:]] == [
+        "A has Crime = 25:30 «القتل»", "B has Crime = 26:30 «لقتل»", "A has Crime = 74:79 «القتل»"
+    ]
+    rows = {(layer, measure): f1 for layer, measure, f1 in agreement.agreement_table([a], [b])}
+    # values: A {X1, X2 Sentence, X3}, B {X1 shifted, X2 Crime}: nothing shared exactly, F1 0
+    assert rows[("values", "Crime and Sentence values, exact span and type")] == 0.0
+    # argument classification: A 7 arguments, B 6, of which 5 shared (B's shifted Crime is new): F1 10/13
+    assert rows[("events", "argument_classification")] == pytest.approx(10 / 13)
+    same = {(layer, measure): f1 for layer, measure, f1 in agreement.agreement_table([a], [a])}
+    assert same[("values", "Crime and Sentence values, exact span and type")] == 1.0
+    assert "| values | Crime and Sentence values, exact span and type | 0.0 |" in agreement.render([a], [b]).splitlines()
+
+
 def test_a_layer_neither_pass_annotated_has_no_agreement_figure():
     # two passes with mentions only: entity F1 is 100, quotes and events are undefined (—), not 0
     text = "زار الرئيس مصر."

@@ -77,3 +77,16 @@ def test_every_audit_item_of_the_real_corpus_is_resolved_or_a_reviewed_exception
     last = result.stdout.splitlines()[-1]
     assert last.startswith(f"audit of {len(corpus)} document(s): nothing to review; ")
     assert last.endswith("; 0 stale exception(s)")
+
+
+def test_a_value_string_of_two_types_is_listed():
+    # «الإعدام» a Crime value in a, a Sentence value in b: one item; «القتل» Crime in both: none
+    text = "حكم بالإعدام بتهمة القتل"
+    values = {"a": ("Crime", "Crime"), "b": ("Sentence", "Crime")}
+    documents = [
+        fmt.Document(doc_id, text, {}, values=(fmt.Value("X1", first, 5, 12, text[5:12]), fmt.Value("X2", second, 19, 24, text[19:24])))
+        for doc_id, (first, second) in values.items()
+    ]
+    assert [(i.kind, i.string, i.places, i.description) for i in audit(documents)] == [
+        ("value type", "الإعدام", ("a:5", "b:5"), "«الإعدام» is Crime at a:5; Sentence at b:5")
+    ]

@@ -212,3 +212,23 @@ def test_each_split_file_holds_the_documents_its_meta_names(corpus):
         expected = sorted(doc.id for doc in corpus if doc.meta["split"] == split)
         found = sorted(json.loads(line)["id"] for line in path.open(encoding="utf-8")) if path.exists() else []
         assert found == expected, split
+
+
+def test_stats_count_values_by_type_per_split():
+    from dataclasses import replace
+
+    from values_case import document_json
+
+    from khabar.corpus.stats import stats_by_split, stats_markdown
+
+    doc = fmt.document_from_json(document_json())
+    dev = replace(doc, id="a", meta={**doc.meta, "split": "dev"})
+    test = replace(doc, id="b", meta={**doc.meta, "split": "test"}, values=doc.values[:1], events=())
+    columns = stats_by_split([dev, test])
+    assert {split: stats["values by type"] for split, stats in columns.items()} == {
+        "dev": {"Crime": 2, "Sentence": 1}, "test": {"Crime": 1}, "all": {"Crime": 3, "Sentence": 1}
+    }
+    table = stats_markdown(columns).split("| values by type | dev | test | all |\n|---|---:|---:|---:|\n")[1].split("\n\n")[0]
+    assert table == "| Crime | 2 | 1 | 3 |\n| Sentence | 1 | 0 | 1 |"
+    none = stats_markdown(stats_by_split([replace(dev, values=())]))
+    assert "| values by type | dev | all |\n|---|---:|---:|\n| (none) | 0 | 0 |\n" in none

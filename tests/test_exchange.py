@@ -13,7 +13,7 @@ from seqeval.metrics.sequence_labeling import get_entities
 
 from khabar.corpus import format as fmt
 from khabar.corpus.build import entity_rows, iob2_names, outermost, sentence_tokens, with_layout
-from khabar.corpus.exchange import conll_text, document_from_brat, document_to_brat, predictions_from_tags, read_tags
+from khabar.corpus.exchange import annotation_conf, conll_text, document_from_brat, document_to_brat, predictions_from_tags, read_tags
 
 from conftest import run_khabar
 
@@ -477,3 +477,42 @@ def test_brat_dir_copy_is_untouched_by_import(tmp_path):
     shutil.copytree(exported, snapshot)
     assert run_khabar("import", "brat", str(exported), "--out", str(tmp_path / "out")).returncode == 0
     assert {p.name: p.read_bytes() for p in exported.iterdir()} == {p.name: p.read_bytes() for p in snapshot.iterdir()}
+
+
+def _values_document() -> fmt.Document:
+    from values_case import document_json
+
+    return fmt.document_from_json(document_json())
+
+
+def test_values_travel_as_text_bound_annotations_and_round_trip():
+    doc = _values_document()
+    lines = document_to_brat(doc).splitlines()
+    crime = [line for line in lines if line.split("\t")[1].startswith("Crime ")]
+    assert len(crime) == 2 and lines[[line.split("\t")[0] for line in lines].index("T5")] == "T5\tCrime 25 30\tالقتل"
+    # the value ids are no brat ids: each value got a fresh T id and an id= note; arguments point to it
+    assert "#1\tAnnotatorNotes T5\tid=X1" in lines
+    (arrest,) = [line for line in lines if line.startswith("E") and "Justice_Arrest-Jail:" in line]
+    assert arrest.endswith(" Agent:T1 Person:T2 Crime:T5")
+    assert fmt.dumps_annotation(brat_round_trip(doc)) == fmt.dumps_annotation(doc)
+    # a value whose id is a brat id keeps it, with no note
+    renamed = fmt.document_from_json(json.loads(fmt.dumps_annotation(doc).replace('"X2"', '"T9"')))
+    assert "T9\tSentence 52 67\tالسجن عشر سنوات" in document_to_brat(renamed).splitlines()
+    assert fmt.dumps_annotation(brat_round_trip(renamed)) == fmt.dumps_annotation(renamed)
+
+
+def test_annotation_conf_declares_the_value_types_and_their_roles():
+    conf = annotation_conf().splitlines()
+    entities = conf[conf.index("[entities]") + 1 : conf.index("[relations]")]
+    assert entities[-5:] == ["Quote", "Cue", "Crime", "Sentence", ""]
+    (sentence,) = [line for line in conf if line.startswith("\tJustice_Sentence\t")]
+    roles = dict(part.split(":", 1) for part in sentence.split("\t")[2].split(", "))
+    assert roles["Crime*"] == "Crime" and roles["Sentence*"] == "Sentence" and "PERS" in roles["Defendant*"].split("|")
+
+
+def test_an_ann_value_argument_of_the_wrong_type_is_refused():
+    doc = _values_document()
+    lines = [line.replace(" Crime:T5", " Crime:T6") for line in document_to_brat(doc).splitlines()]
+    with pytest.raises(fmt.ValidationFailed) as error:
+        document_from_brat(doc.id, doc.text, "\n".join(lines) + "\n", doc.meta, "x.ann", seed_check=False)
+    assert str(error.value) == "x.ann: events[0].arguments[2].value: 'X2' is a Sentence value; 'Crime' takes a Crime value"

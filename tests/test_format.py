@@ -139,3 +139,35 @@ def test_gold_as_a_prediction_names_a_sourceless_speaker_by_its_first_mention():
     assert predicted.source == fmt.Span(0, 3)
     silent = fmt.Document("d", text, {}, entities=mentions, clusters=doc.clusters, quotes=(fmt.Quote("Q1", "indirect", fmt.Span(17, 23), fmt.Span(10, 13), None, None),))
     assert fmt.prediction_from_document(silent).quotes[0].source is None
+
+
+def test_values_round_trip_and_are_omitted_when_there_are_none(tmp_path):
+    from values_case import document_json
+
+    obj = document_json()
+    doc = fmt.document_from_json(obj)
+    assert [(v.id, v.type, v.text) for v in doc.values] == [("X1", "Crime", "القتل"), ("X2", "Sentence", "السجن عشر سنوات"), ("X3", "Crime", "القتل")]
+    crime = doc.events[0].arguments[2]
+    assert (crime.mention, crime.value) == (None, "X1") and doc.filler(crime) == doc.values[0]
+    assert doc.filler(doc.events[0].arguments[1]) == doc.mention("T2")
+    assert fmt.document_to_json(doc) == obj
+    path = tmp_path / "values_case.json"
+    fmt.write_annotation(doc, path)
+    assert list(json.loads(path.read_text(encoding="utf-8"))) == ["id", "text", "meta", "clusters", "entities", "values", "quotes", "events"]
+    assert fmt.read_annotation(path, seed_check=False) == doc
+
+    without = {key: value for key, value in obj.items() if key != "values"}
+    without["events"] = [{**event, "arguments": [a for a in event["arguments"] if "value" not in a]} for event in obj["events"]]
+    assert fmt.check_document(without, "x", seed_check=False) == []
+    assert "values" not in fmt.document_to_json(fmt.document_from_json(without))
+    assert '"values"' not in fmt.dumps_annotation(fmt.document_from_json(without))
+
+
+def test_a_value_argument_is_predicted_as_its_span():
+    from values_case import document_json
+
+    doc = fmt.document_from_json(document_json())
+    arguments = fmt.prediction_from_document(doc).events[1].arguments
+    assert [(a.role, doc.text[a.start : a.end]) for a in arguments] == [
+        ("Adjudicator", "المحكمة"), ("Defendant", "ه"), ("Sentence", "السجن عشر سنوات"), ("Crime", "القتل")
+    ]

@@ -107,3 +107,32 @@ def test_readme_example_from_hugging_face_tags_to_a_submission(load, tmp_path, m
     assert "strict_clitic  overall" in result.stdout and result.stdout.rstrip().splitlines()[-1].startswith("khabar:")
     predictions = fmt.read_predictions(tmp_path / "predictions.jsonl", {doc.id: doc for doc in fmt.load_corpus(split="test")})
     assert sum(len(p.entities) for p in predictions.values()) == sum(1 for row in built_rows("entities", "test") for t in row["ner_tags"] if iob2_names()[t].startswith("B-"))
+
+
+def test_documents_and_events_features_hold_rows_with_and_without_values(tmp_path, monkeypatch_module):
+    """The features are fixed: a row with values (and value arguments) and a row without them load
+    with the same declared features; absent fields come back null (``values`` too: the built file
+    omits the layer of a document without values)."""
+    import datasets
+    from values_case import document_json
+
+    from khabar.corpus import build, card
+
+    monkeypatch_module.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch_module.setenv("HF_DATASETS_OFFLINE", "1")
+    with_values = build.with_layout(fmt.document_from_json(document_json()))
+    without = fmt.load_corpus(split="dev")[0]
+    features = card.features()
+    for name, rows in build.render_views([without, with_values]).items():
+        if name == "entities":
+            continue
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(fmt.dumps_line(row) + "\n" for row in rows), encoding="utf-8")
+        dataset = datasets.load_dataset("json", data_files=str(path), features=features[name], split="train", cache_dir=str(tmp_path / "cache"))
+        assert [_without_nulls(r) for r in dataset.to_list()] == [_without_nulls(r) for r in rows]
+        if name == "documents":
+            assert dataset[0]["values"] is None and [v["id"] for v in dataset[1]["values"]] == ["X1", "X2", "X3"]
+            assert dataset[1]["events"][0]["arguments"][2] == {"role": "Crime", "mention": None, "value": "X1"}
+        if name == "events":
+            crime = dataset[1]["events"][0]["arguments"][2]
+            assert (crime["role"], crime["text"], crime["entity"]) == ("Crime", "القتل", None)

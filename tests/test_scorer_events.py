@@ -15,6 +15,7 @@ from khabar.corpus.format import (
     PredictedEvent,
     Prediction,
     Span,
+    Value,
     prediction_from_document,
 )
 from khabar.scorers.core import OVERALL, Counts
@@ -327,3 +328,86 @@ def test_intervals_come_from_the_shared_bootstrap():
 def test_predictions_for_an_unknown_document_are_refused():
     with pytest.raises(ValueError, match="not in the gold: x"):
         score_event_spans(gold={"d": []}, predictions={"x": []}, bootstrap=0)
+
+
+# --------------------------------------------------------------------------------------------------
+# Value arguments (Crime, Sentence): spans of the values layer, with no cluster
+
+VALUE_TEXT = "On Monday the court sentenced Ali to ten years in prison for murder. Ali was charged with murder."
+
+
+def _at(phrase: str, last: bool = False) -> Span:
+    start = VALUE_TEXT.rindex(phrase) if last else VALUE_TEXT.index(phrase)
+    return Span(start, start + len(phrase))
+
+
+def value_document() -> Document:
+    """V1 Justice:Sentence (sentenced): Time-Within Monday, Defendant Ali, Sentence = X1 «ten years in
+    prison», Crime = X2 «murder»; V2 Justice:Charge-Indict (charged): Defendant the second Ali (same
+    cluster E1), Crime = X3, the second «murder»: another value, with the same text."""
+    attributes = {"modality": "Asserted", "polarity": "Positive", "genericity": "Specific", "tense": "Past"}
+    mentions = {"M1": (_at("Monday"), "E2", "DATE"), "M2": (_at("Ali"), "E1", "PERS"), "M3": (_at("Ali", last=True), "E1", "PERS")}
+    values = {"X1": (_at("ten years in prison"), "Sentence"), "X2": (_at("murder"), "Crime"), "X3": (_at("murder", last=True), "Crime")}
+    return Document(
+        id="d2",
+        text=VALUE_TEXT,
+        meta={},
+        entities=tuple(Mention(m, s.start, s.end, VALUE_TEXT[s.start : s.end], t, "name", e) for m, (s, e, t) in mentions.items()),
+        clusters=(Cluster("E1", "PERS", "Ali"), Cluster("E2", "DATE", "Monday")),
+        values=tuple(Value(v, t, s.start, s.end, VALUE_TEXT[s.start : s.end]) for v, (s, t) in values.items()),
+        events=(
+            Event("V1", "Justice:Sentence", _at("sentenced"),
+                  (Argument("Time-Within", "M1"), Argument("Defendant", "M2"), Argument("Sentence", value="X1"), Argument("Crime", value="X2")),
+                  coref="C1", **attributes),
+            Event("V2", "Justice:Charge-Indict", _at("charged"), (Argument("Defendant", "M3"), Argument("Crime", value="X3")), coref="C2", **attributes),
+        ),
+    )
+
+
+def _value_argument(role: str, phrase: str, last: bool = False) -> PredictedArgument:
+    return PredictedArgument(role, _at(phrase, last).start, _at(phrase, last).end)
+
+
+VALUE_SYSTEM = (
+    # p1 Defendant Ali right; p2 Sentence «ten years» (short of the value); p3 Crime «murder» right
+    PredictedEvent("Justice:Sentence", _at("sentenced"),
+                   (_value_argument("Defendant", "Ali"), _value_argument("Sentence", "ten years"), _value_argument("Crime", "murder"))),
+    # p4 Defendant: the first Ali for the second (same cluster); p5 Crime: the first «murder» for the second (another value)
+    PredictedEvent("Justice:Charge-Indict", _at("charged"), (_value_argument("Defendant", "Ali"), _value_argument("Crime", "murder"))),
+)
+
+# Gold (subtype, span, role): g0 Sentence Monday Time-Within, g1 Sentence Ali Defendant, g2 Sentence X1 Sentence,
+# g3 Sentence X2 Crime, g4 Charge Ali(2nd) Defendant, g5 Charge X3 Crime. Predicted p1..p5 as above.
+# Plain variants (every trigger is right, so attached equals unattached): shared g1 and g3 (tp 2); p2, p4, p5
+# are wrong spans (fp 3); g0, g2, g4, g5 missed (fn 4).
+# Coreference-aware groups (subtype, entity[, role]); a value's entity is its own span: p1 -> (Sentence, E1),
+# p3 -> (Sentence, X2's span) as gold; p4 -> (Charge, E1), the group of g4: found; p2 -> (Sentence, «ten
+# years») and p5 -> (Charge, X2's span) are no gold group (values do not corefer, even with the same text):
+# tp 3 (g1, g3, g4), fp 2 (p2, p5), fn 3 (g0, g2, g5).
+# _notime: g0 is dropped from the gold side only: fn one less everywhere.
+VALUE_EXPECTED = {
+    **{name: Counts(tp=2, fp=3, fn=4) for name in ("argument_identification", "argument_classification",
+                                                   "argument_identification_attached", "argument_classification_attached")},
+    **{name: Counts(tp=3, fp=2, fn=3) for name in ("argument_identification_coref", "argument_classification_coref")},
+    **{name + "_notime": Counts(tp=2, fp=3, fn=3) for name in ("argument_identification", "argument_classification",
+                                                              "argument_identification_attached", "argument_classification_attached")},
+    **{name + "_notime": Counts(tp=3, fp=2, fn=2) for name in ("argument_identification_coref", "argument_classification_coref")},
+    "trigger_identification": Counts(tp=2),
+    "trigger_classification": Counts(tp=2),
+}
+
+
+@pytest.mark.parametrize("metric", sorted(VALUE_EXPECTED))
+def test_value_arguments_in_each_metric(metric):
+    assert sorted(VALUE_EXPECTED) == sorted(METRICS)
+    doc = value_document()
+    report = score_events(gold=[doc], predictions={"d2": Prediction("d2", None, None, VALUE_SYSTEM)}, bootstrap=0)
+    assert report.counts(metric) == VALUE_EXPECTED[metric]
+
+
+def test_value_document_against_itself_is_perfect():
+    doc = value_document()
+    report = score_events(gold=[doc], predictions={"d2": prediction_from_document(doc)}, bootstrap=0)
+    assert report.counts("argument_classification_coref") == Counts(tp=6)
+    for metric in METRICS:
+        assert report.f1(metric) == 1.0, metric

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from conftest import annotation_file, load_json, run_khabar, save_json
+from values_case import at
 
 
 def corrupt(repo_copy, change) -> tuple[str, str]:
@@ -164,3 +165,103 @@ def test_a_mention_across_a_sentence_boundary_is_refused_and_one_inside_a_token_
     assert result.returncode == 1
     index = len(doc["entities"])
     assert result.stderr.splitlines() == [f"{where}: entities[{index}]: {start}:{end} crosses a sentence boundary"]
+
+
+# --------------------------------------------------------------------------------------------------
+# The values layer (ACE 2005's Crime and Sentence): a hand-made document, each bad case one exact line
+
+
+def _value_problems(change) -> list[str]:
+    from values_case import document_json
+
+    from khabar.corpus import build
+    from khabar.corpus import format as fmt
+
+    obj = document_json()
+    change(obj)
+    found = fmt.check_document(obj, "values_case.json", seed_check=False)
+    if not found:
+        found = build.layout_problems(build.with_layout(fmt.document_from_json(obj)), "values_case.json")
+    return [str(problem) for problem in found]
+
+
+def _argument(obj, event: int, index: int) -> dict:
+    return obj["events"][event]["arguments"][index]
+
+
+def _replace_argument(obj, event: int, index: int, argument: dict) -> None:
+    obj["events"][event]["arguments"][index] = argument
+
+
+VALUE_CASES = {
+    "unknown value": (lambda d: _argument(d, 0, 2).update(value="X9"), "events[0].arguments[2].value: unknown value 'X9'"),
+    "value of the wrong type": (lambda d: _argument(d, 0, 2).update(value="X2"), "events[0].arguments[2].value: 'X2' is a Sentence value; 'Crime' takes a Crime value"),
+    "value role given a mention": (
+        lambda d: _replace_argument(d, 0, 2, {"role": "Crime", "mention": "T2"}),
+        "events[0].arguments[2].mention: 'Crime' takes a Crime value (the values layer), not a mention",
+    ),
+    "entity role given a value": (
+        lambda d: _replace_argument(d, 0, 1, {"role": "Person", "value": "X1"}),
+        "events[0].arguments[1].value: 'Person' takes an entity mention, not a value",
+    ),
+    "both a mention and a value": (lambda d: _argument(d, 0, 2).update(mention="T2"), "events[0].arguments[2]: needs exactly one of 'mention' or 'value'"),
+    "neither a mention nor a value": (lambda d: _argument(d, 0, 2).pop("value"), "events[0].arguments[2]: needs exactly one of 'mention' or 'value'"),
+    "value id used by a mention": (
+        lambda d: d["values"].append({"id": "T2", "type": "Sentence", **at("عشر سنوات")}),
+        "values[3].id: duplicate id 'T2' (first used at entities[1].id)",
+    ),
+    "event id used by a value": (lambda d: d["events"][0].update(id="X3"), "events[0].id: duplicate id 'X3' (first used at values[2].id)"),
+    "value type outside the inventory": (lambda d: d["values"][0].update(type="Fine"), "values[0].type: 'Fine' is not one of the allowed values"),
+    "value text differs from the text": (lambda d: d["values"][0].update(text="السجن"), 'values[0].text: "السجن" does not match the text at 25:30, "القتل"'),
+    "value on a mention's span": (
+        lambda d: d["values"][0].update(start=14, end=18, text="أحمد"),
+        "values[0]: has the same span as entities[1] (a span is one mention or one value)",
+    ),
+    "value in another sentence than its trigger": (
+        lambda d: _argument(d, 0, 2).update(value="X3"),
+        "events[0].arguments[2].value: 'X3' lies in sentence 1, its trigger in sentence 0 (an argument lies in its trigger's sentence)",
+    ),
+    "mention in another sentence than its trigger": (
+        lambda d: _argument(d, 1, 0).update(mention="T1"),
+        "events[1].arguments[0].mention: 'T1' lies in sentence 0, its trigger in sentence 1 (an argument lies in its trigger's sentence)",
+    ),
+    "value across a sentence boundary": (
+        lambda d: d["values"][0].update(start=25, end=38, text=d["text"][25:38]),
+        "values[0]: 25:38 crosses a sentence boundary",
+    ),
+}
+
+
+def test_the_hand_made_value_document_is_valid():
+    assert _value_problems(lambda d: None) == []
+
+
+@pytest.mark.parametrize("name", sorted(VALUE_CASES))
+def test_each_value_problem_is_one_named_line(name):
+    change, expected = VALUE_CASES[name]
+    assert _value_problems(change) == [f"values_case.json: {expected}"]
+
+
+def test_a_value_problem_in_a_corpus_file_names_the_file_and_field(repo_copy):
+    """Through ``khabar validate`` on the real corpus: a value whose argument lies in another sentence."""
+    doc = load_json(annotation_file(repo_copy))
+    text = doc["text"]
+    first_line, second_line = text.index("\n"), text.index("\n", text.index("\n") + 1)
+    word = next(m for m in re.finditer(r"\w{4,}", text[second_line:]) if m.start() > 2)
+    value = {"id": "Xtest", "type": "Crime", "start": second_line + word.start(), "end": second_line + word.end(), "text": word.group()}
+    trigger = next(m for m in re.finditer(r"\w{3,}", text[:first_line]))
+    event = {"id": "Vtest", "type": "Justice:Arrest-Jail", "trigger": {"start": trigger.start(), "end": trigger.end(), "text": trigger.group()},
+             "arguments": [{"role": "Crime", "value": "Xtest"}], "modality": "Asserted", "polarity": "Positive",
+             "genericity": "Specific", "tense": "Past", "coref": "Ctest"}
+
+    def change(d):
+        d["values"] = [value]
+        d["events"].append(event)
+
+    where, written = corrupt(repo_copy, change)
+    result = run_khabar("validate", root=repo_copy)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    index = len(doc["events"])
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"{where}: events[{index}].arguments[0].value: 'Xtest' lies in sentence ") and line.endswith("its trigger in sentence 0 (an argument lies in its trigger's sentence)")
+    assert annotation_file(repo_copy).read_text(encoding="utf-8") == written

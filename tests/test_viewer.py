@@ -413,3 +413,17 @@ def test_the_headline_row_is_khabar_scores_strict_flat_figure():
     nested = score_entities(gold=documents, predictions=predictions, layer="nested", bootstrap=0).counts("strict")
     assert rows["*", "entities"][-1] == f"{100 * nested.f1:.1f}" != rows["*", "entities-flat"][-1]
     assert "flat layer (outermost): strict, the headline of khabar score" in page and "nested layer (every NER mention)" in page
+
+
+def test_values_are_marked_in_the_text_and_named_in_the_event_table():
+    from values_case import document_json
+
+    doc = fmt.document_from_json(document_json())
+    page = PageReader(render_page([doc]))
+    assert page.texts == [doc.text]
+    shown = {a["data-id"]: (a["data-type"], a["data-start"], a["data-end"]) for a in page.with_class("value") if a.get("data-layer") == "gold"}
+    assert shown == {v.id: (v.type, str(v.start), str(v.end)) for v in doc.values}
+    # values are no entity mentions: every mention element is a mention of the document
+    assert set(mentions_in(page, "gold")) == {m.id for m in doc.entities}
+    html = render_page([doc])
+    assert '<li><span class="en">Crime</span>: القتل <span class="meta en">[25:30]</span> <span class="meta en">(value X1)</span></li>' in html
