@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: evaluate test venv build check clean
+.PHONY: evaluate test fuzz venv build check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ evaluate: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The large fuzz run (tests/test_fuzz.py): 2,500 examples per property, 12,500 cases; its last line is the summary.
+FUZZ_EXAMPLES ?= 2500
+fuzz: $(STAMP)
+	KHABAR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py -q
 
 build: $(STAMP)
 	$(BIN)/khabar build

@@ -9,7 +9,6 @@ order, to ``--out`` or standard output.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -124,10 +123,9 @@ def _json_lines(path: Path, where: str, kind: str) -> Iterator[tuple[str, str, i
         consumed += len(line.encode("utf-8"))
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise fmt.InputError(f"{where}:{number}: not JSON: {error.msg} (column {error.colno})") from None
+        record = fmt.parse_json(line, fmt.location(where, number))
+        if isinstance(record, fmt.Problem):
+            raise fmt.InputError([record])
         if not isinstance(record, dict):
             raise fmt.InputError(f"{where}:{number}: expected an object with id and text")
         for field in ("id", "text"):
@@ -135,7 +133,7 @@ def _json_lines(path: Path, where: str, kind: str) -> Iterator[tuple[str, str, i
                 raise fmt.InputError(f"{where}:{number}: {field}: missing or not a string")
         doc_id = record["id"]
         if doc_id in seen:
-            raise fmt.InputError(f"{where}:{number}: id: duplicate document {doc_id!r} (first on line {seen[doc_id]})")
+            raise fmt.InputError([fmt.Problem(fmt.location(where, number), "id", f"duplicate document {doc_id!r} (first on line {seen[doc_id]})")])
         seen[doc_id] = number
         yield doc_id, record["text"], consumed
     if not seen:

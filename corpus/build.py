@@ -328,7 +328,7 @@ def build(*, check: bool = False) -> list[str]:
             stale.append(fmt.display_path(built.path))
             if not check:
                 built.path.parent.mkdir(parents=True, exist_ok=True)
-                built.path.write_text(built.content, encoding="utf-8")
+                fmt.write_text(built.path, built.content)
     wanted = {built.path for built in files}
     for leftover in sorted(path for path in fmt.DATA_DIR.rglob("*.jsonl") if path not in wanted):
         stale.append(fmt.display_path(leftover))

@@ -194,9 +194,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     named = next((arg for arg in argv if not arg.startswith("-")), None)
-    parser = build_parser(named if any(named in commands for commands in COMMAND_MODULES.values()) else None)
-    args = parser.parse_args(argv)
     try:
+        parser = build_parser(named if any(named in commands for commands in COMMAND_MODULES.values()) else None)
+        args = parser.parse_args(argv)
         return args.func(args)
     except fmt.KhabarError as error:
         print(str(error), file=sys.stderr)

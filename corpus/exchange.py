@@ -65,13 +65,11 @@ def conll_text(documents: Iterable[fmt.Document], *, nested: bool, comments: boo
 
 
 def export_conll(documents: Sequence[fmt.Document], out: Path, *, comments: bool = True) -> list[Path]:
+    files = {out / name: conll_text(documents, nested=nested, comments=comments) for name, nested in ((FLAT_CONLL, False), (NESTED_CONLL, True))}
+    fmt.refuse_links(files)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, nested in ((FLAT_CONLL, False), (NESTED_CONLL, True)):
-        path = out / name
-        _write_text(path, conll_text(documents, nested=nested, comments=comments))
-        written.append(path)
-    return written
+    fmt.write_texts(files)
+    return list(files)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -355,19 +353,13 @@ def export_brat(documents: Sequence[fmt.Document], out: Path, *, force: bool = F
     for doc in documents:
         files[out / f"{doc.id}.txt"] = doc.text
         files[out / f"{doc.id}.ann"] = document_to_brat(doc)
-    existing = [p for p in files if p.suffix == ".ann" and p.exists()]
+    existing = [p for p in files if p.suffix == ".ann" and fmt.exists(p)]
     if existing and not force:
         raise fmt.InputError([fmt.Problem(fmt.display_path(p), "", "already exists; not overwriting it (use --force)") for p in existing])
+    fmt.refuse_links(files)
     out.mkdir(parents=True, exist_ok=True)
-    for path, content in files.items():
-        _write_text(path, content)
+    fmt.write_texts(files)  # exactly these characters: no newline translation, offsets must not move
     return list(files)
-
-
-def _write_text(path: Path, content: str) -> None:
-    """Write exactly these characters as UTF-8 (no newline translation: offsets must not move)."""
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write(content)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -774,12 +766,12 @@ def import_brat(directory: Path, out: Path, *, force: bool = False) -> list[Path
     every check; refuse to overwrite an existing file unless ``force``."""
     documents = read_brat_dir(directory)
     targets = [out / f"{doc.id}.json" for doc in documents]
-    existing = [p for p in targets if p.exists()]
+    existing = [p for p in targets if fmt.exists(p)]
     if existing and not force:
         raise fmt.InputError([fmt.Problem(fmt.display_path(p), "", "already exists; not overwriting it (use --force)") for p in existing])
+    fmt.refuse_links(targets)
     out.mkdir(parents=True, exist_ok=True)
-    for doc, target in zip(documents, targets):
-        _write_text(target, fmt.dumps_annotation(doc))
+    fmt.write_texts({target: fmt.dumps_annotation(doc) for doc, target in zip(documents, targets)})
     return targets
 
 

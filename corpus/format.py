@@ -22,6 +22,9 @@ import math
 import operator
 import os
 import re
+import sys
+import tempfile
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
@@ -57,7 +60,23 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.path}: {self.message}" if self.path else f"{self.where}: {self.message}"
+        parts = (_shown(self.where, 300), _shown(self.path, 200), _shown(self.message, 600))
+        return ": ".join(part for part in parts if part)
+
+
+def _shown(text: str, width: int) -> str:
+    """``text`` fit for one line of a terminal: characters that are not printable (a line break, an
+    ANSI escape, a lone surrogate) escaped as ``repr`` escapes them, and clipped to ``width``."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def location(file: str, line: int | None = None, document: Any = None) -> str:
+    """Where a problem is, as every message names it: ``file``, ``file:line``, and the document id when
+    one is known, escaped as ``repr`` escapes it and shortened, so that an id cannot break the line."""
+    where = file if line is None else f"{file}:{line}"
+    return where if document is None else f"{where} ({_shown(document if isinstance(document, str) else repr(document), 80)})"
 
 
 class KhabarError(Exception):
@@ -71,7 +90,7 @@ class InputError(KhabarError):
 
     def __init__(self, problems: Sequence[Problem] | str):
         self.problems: tuple[Problem | str, ...] = (problems,) if isinstance(problems, str) else tuple(problems)
-        shown = [str(p) for p in self.problems[:MAX_PROBLEMS]]
+        shown = [str(p) if isinstance(p, Problem) else "\n".join(_shown(line, 1000) for line in p.split("\n")) for p in self.problems[:MAX_PROBLEMS]]
         if len(self.problems) > MAX_PROBLEMS:
             shown.append(f"... and {len(self.problems) - MAX_PROBLEMS} more problems")
         super().__init__("\n".join(shown))
@@ -87,12 +106,42 @@ class ValidationFailed(InputError):
 # Labels and schemas
 
 
+SCHEMA_FILES = ("labels.json", "document.schema.json", "prediction.schema.json")
+
+
 @functools.cache
 def _schema_resources() -> dict[str, dict]:
-    return {
-        name: json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
-        for name in ("labels.json", "document.schema.json", "prediction.schema.json")
-    }
+    """The checkout's schema files, each checked to refer (``$ref``) only to itself and the others:
+    nothing is fetched, and a reference outside them is one error naming the file, not a traceback."""
+    resources = {name: read_json_file(SCHEMA_DIR / name) for name in SCHEMA_FILES}
+    known = {schema.get("$id") for schema in resources.values() if isinstance(schema, dict)}
+    for name, schema in resources.items():
+        base = schema.get("$id", "") if isinstance(schema, dict) else ""
+        for ref in _references(schema):
+            if not ref.startswith("#") and urllib.parse.urljoin(base, ref).partition("#")[0] not in known:
+                where = display_path(SCHEMA_DIR / name)
+                raise KhabarError(f"{where}: $ref {_clip_repr(ref)} refers outside this checkout's schema files ({', '.join(SCHEMA_FILES)}); it is not fetched")
+    return resources
+
+
+def _references(schema: Any) -> Iterator[str]:
+    """Every ``$ref`` value in a schema."""
+    for _, value in _walk(schema):
+        if isinstance(value, dict) and isinstance(value.get("$ref"), str):
+            yield value["$ref"]
+
+
+def _walk(value: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every value inside a JSON value, with its path (keys and indices), the value itself first;
+    walked without recursion, so that no depth exhausts the stack."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
+    while stack:
+        path, value = stack.pop()
+        yield path, value
+        if isinstance(value, dict):
+            stack.extend(((*path, key), item) for key, item in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), item) for i, item in reversed(list(enumerate(value))))
 
 
 @functools.cache
@@ -143,7 +192,37 @@ def _validator(schema_name: str) -> jsonschema.protocols.Validator:
     )
     schema = resources[schema_name]
     jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema, registry=registry)
+    validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
+    return validator(schema, registry=registry)
+
+
+def _ecma_pattern(validator, pattern: str, instance: Any, schema: Mapping) -> Iterator[jsonschema.ValidationError]:
+    """JSON Schema's ``pattern`` with ECMA-262 anchors, as jsonschema-rs applies it: ``$`` matches at the
+    end of the string only. Python's ``$`` also matches before a final line break, so ``"E1\\n"`` would
+    pass an id pattern here and fail the fast check."""
+    import jsonschema
+
+    if validator.is_type(instance, "string") and not re.search(_python_regex(pattern), instance):
+        yield jsonschema.ValidationError(f"{_clip_repr(instance)} does not match {pattern!r}")
+
+
+@functools.cache
+def _python_regex(pattern: str) -> re.Pattern:
+    """A schema pattern for Python's ``re``: each unescaped ``$`` outside a class becomes ``\\Z``."""
+    out, escaped, in_class = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        out.append(char)
+    return re.compile("".join(out))
 
 
 @functools.cache
@@ -159,18 +238,36 @@ def _fast_check(schema_name: str) -> Callable[[Any], bool]:
     return validator.is_valid
 
 
+MAX_DEPTH = 100
+"""How deeply a record may nest before it is refused without asking jsonschema why: no valid record
+comes near it, and jsonschema's message builder, which recurses, exhausts Python's stack at about 1,000."""
+
+
+def _too_deep(instance: Any) -> str | None:
+    """The JSON path (its first steps) of the first value nested deeper than :data:`MAX_DEPTH`, or ``None``."""
+    return next((json_path(path[:8]) + "..." for path, _ in _walk(instance) if len(path) > MAX_DEPTH), None)
+
+
 def json_path(parts: Iterable[str | int]) -> str:
-    """Render ``["entities", 12, "end"]`` as ``entities[12].end``."""
+    """Render ``["entities", 12, "end"]`` as ``entities[12].end``; a long key is shortened."""
     out = ""
     for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        part = part if isinstance(part, int) else _shown(str(part), 40)
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
 
 
 def _schema_problems(instance: Any, schema_name: str, where: str) -> list[Problem]:
+    """The schema's complaints about ``instance``. jsonschema-rs decides; jsonschema explains. Should
+    the two disagree, the record is still refused: a failed fast check is never taken as a pass."""
     if _fast_check(schema_name)(instance):
         return []
+    deep = _too_deep(instance)
+    if deep is not None:
+        return [Problem(where, deep, f"nested more than {MAX_DEPTH} levels deep")]
     errors = sorted(_validator(schema_name).iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    if not errors:
+        return [Problem(where, "", f"does not match {schema_name} (jsonschema-rs refuses it and jsonschema finds no reason: please report this)")]
     return [Problem(where, json_path(error.absolute_path), _short(error)) for error in errors]
 
 
@@ -514,6 +611,8 @@ def _layout_is_well_formed(obj: Any) -> bool:
             return False
         if min(starts) < 0 or max(ends) > len(obj["text"]) or not all(map(operator.lt, starts, ends)):
             return False
+        if not all(map(operator.le, ends[:-1], starts[1:])):  # in text order, none overlapping
+            return False
     return True
 
 
@@ -551,8 +650,7 @@ class _DocumentChecker:
         obj = self.obj
         self.check_text(seed_check)
         for layer in () if layout_checked else LAYOUT:
-            for i, span in enumerate(obj.get(layer, ())):
-                self.check_span(span, f"{layer}[{i}]")
+            self.check_layout(layer)
         self.check_ids()
         clusters = {c["id"]: c for c in obj["clusters"]}
         mentions = {m["id"]: m for m in obj["entities"]}
@@ -592,6 +690,24 @@ class _DocumentChecker:
             self.add(f"{path}.text", f"{_clip(span['text'])} does not match the text at {start}:{end}, {_clip(self.text[start:end])}")
             return False
         return True
+
+    def check_layout(self, layer: str) -> None:
+        """Sentences and tokens are spans in text order that never overlap: the scorers' units and
+        token overlaps are computed by searching them as sorted arrays."""
+        previous: tuple[int, int] | None = None
+        ordered = True
+        for i, span in enumerate(self.obj.get(layer, ())):
+            if not self.check_span(span, f"{layer}[{i}]"):
+                continue
+            if previous is not None and span["start"] < previous[1]:
+                self.add(
+                    f"{layer}[{i}].start",
+                    f"{span['start']} is before the end of {layer}[{previous[0]}] ({previous[1]}): {layer} must be in text order and must not overlap",
+                )
+                previous = None  # the first place is named; the order of the rest is not checked
+                ordered = False
+            elif ordered:
+                previous = (i, span["end"])
 
     def check_ids(self) -> None:
         seen: dict[str, str] = {}
@@ -704,11 +820,12 @@ class _DocumentChecker:
 
 
 def read_json_file(path: Path) -> Any:
+    """The value of a JSON file; any reason it has none is one :class:`InputError` (see :func:`parse_json`)."""
     text = read_text(path, "a JSON file")
-    try:
-        return json.loads(text[1:] if text.startswith("\ufeff") else text)
-    except json.JSONDecodeError as error:
-        raise InputError(f"{display_path(path)}:{error.lineno}: not JSON: {error.msg} (column {error.colno})") from None
+    value = parse_json(text[1:] if text.startswith("\ufeff") else text, display_path(path), lines=True)
+    if isinstance(value, Problem):
+        raise InputError([value])
+    return value
 
 
 def read_text(path: Path, kind: str) -> str:
@@ -721,7 +838,7 @@ def read_text(path: Path, kind: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise _not_utf8(display_path(path), error, data) from None
+        raise InputError([_not_utf8(display_path(path), error, data)]) from None
 
 
 def read_utf8_bytes(path: Path, kind: str) -> bytes:
@@ -741,7 +858,7 @@ def read_utf8_bytes(path: Path, kind: str) -> bytes:
         try:
             data.decode("utf-8")  # again at once, for the error's position in the file
         except UnicodeDecodeError as error:
-            raise _not_utf8(display_path(path), error, data) from None
+            raise InputError([_not_utf8(display_path(path), error, data)]) from None
     return data[3:] if data.startswith(codecs.BOM_UTF8) else data
 
 
@@ -755,10 +872,10 @@ def _unreadable(path: Path, error: OSError, kind: str) -> InputError:
     return InputError(f"{where}: cannot be read ({error.strerror or error})")
 
 
-def _not_utf8(where: str, error: UnicodeDecodeError, data: bytes, line: int = 1, offset: int = 0) -> InputError:
+def _not_utf8(where: str, error: UnicodeDecodeError, data: bytes, line: int = 1, offset: int = 0) -> Problem:
     """Name the line and the byte (counted from the start of the file) where UTF-8 decoding failed."""
     line += data.count(b"\n", 0, error.start)
-    return InputError(f"{where}:{line}: not UTF-8 text ({error.reason} at byte {offset + error.start})")
+    return Problem(f"{where}:{line}", "", f"not UTF-8 text ({error.reason} at byte {offset + error.start})")
 
 
 def text_lines(path: Path, kind: str) -> Iterator[tuple[int, str]]:
@@ -768,6 +885,15 @@ def text_lines(path: Path, kind: str) -> Iterator[tuple[int, str]]:
     position in the file (a text-mode file would count bytes from the start of its read buffer); a
     missing file or a directory (``kind`` says what was expected) is one :class:`InputError`.
     """
+    for number, line in _decoded_lines(path, kind):
+        if isinstance(line, Problem):
+            raise InputError([line])
+        yield number, line
+
+
+def _decoded_lines(path: Path, kind: str) -> Iterator[tuple[int, str | Problem]]:
+    """:func:`text_lines`, with a :class:`Problem` in place of each line that is not UTF-8, so that a
+    reader goes on and reports the problems of the other lines too."""
     try:
         handle = open(path, "rb")
     except OSError as error:
@@ -779,7 +905,9 @@ def text_lines(path: Path, kind: str) -> Iterator[tuple[int, str]]:
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as error:
-                raise _not_utf8(where, error, raw, number, offset) from None
+                yield number, _not_utf8(where, error, raw, number, offset)
+                offset += len(raw)
+                continue
             offset += len(raw)
             yield number, line[1:] if number == 1 and line.startswith("\ufeff") else line
 
@@ -881,20 +1009,143 @@ def read_annotations(paths: Iterable[Path] | None = None) -> list[Document]:
 
 
 def write_annotation(doc: Document, path: Path) -> None:
-    Path(path).write_text(dumps_annotation(doc), encoding="utf-8")
+    write_text(path, dumps_annotation(doc))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8, line ends as given) to ``path`` without ever following a link: a path that
+    is a symbolic link, even a dangling one, is refused, and the text goes to a new file beside it that
+    then replaces it, so that an interrupted write leaves the old file whole."""
+    path = Path(path)
+    refuse_links([path])
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            os.fchmod(out.fileno(), 0o666 & ~_umask())
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def write_texts(files: Mapping[Path, str]) -> None:
+    """:func:`write_text` for several files, each link among them refused before any file is written."""
+    refuse_links(files)
+    for path, text in files.items():
+        write_text(path, text)
+
+
+def refuse_links(paths: Iterable[Path]) -> None:
+    """One :class:`InputError` naming every path that is a symbolic link (dangling or not)."""
+    links = [Path(path) for path in paths if Path(path).is_symlink()]
+    if links:
+        raise InputError(
+            [Problem(display_path(link), "", "is a symbolic link; Khabar writes no file through a link (remove the link, or write elsewhere)") for link in links]
+        )
+
+
+@functools.cache
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def exists(path: Path) -> bool:
+    """Whether anything is at ``path``, a dangling symbolic link included (``Path.exists`` follows it)."""
+    return os.path.lexists(path)
 
 
 def iter_jsonl(path: Path) -> Iterator[tuple[int, Any | Problem]]:
-    """Yield ``(line number, object)`` for each non-blank line, or a :class:`Problem` for a line that is
-    not JSON, so that callers can list every bad line."""
+    """Yield ``(line number, object)`` for each non-blank line, or a :class:`Problem` for a line that
+    cannot be read (not UTF-8, not JSON, see :func:`parse_json`), so that callers can list every bad line.
+
+    The one reader of JSON Lines files. A file that is not JSON Lines at all (a JSON array, one
+    pretty-printed object, a CoNLL file) is one :class:`InputError` saying what it looks like.
+    """
     where = display_path(path)
-    for number, line in text_lines(path, "a JSON Lines file"):
+    first = True
+    for number, line in _decoded_lines(path, "a JSON Lines file"):
+        if isinstance(line, Problem):
+            yield number, line
+            continue
         if not line.strip():
             continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as error:
-            yield number, Problem(f"{where}:{number}", "", f"not JSON: {error.msg} (column {error.colno})")
+        value = parse_json(line, location(where, number))
+        if first and (isinstance(value, Problem) or not isinstance(value, dict)):
+            hint = _not_json_lines(line)
+            if hint:
+                raise InputError(f"{where}: {hint}")
+        first = False
+        yield number, value
+
+
+_CONLL_TAG = re.compile(r"(?:[BIESLU][-_]\S+|O|-X-|_)")
+
+
+def _not_json_lines(first_line: str) -> str | None:
+    """What a file whose first record is not a JSON object looks like instead, and what to do, or
+    ``None`` when it is just a bad line among JSON Lines."""
+    head = first_line.strip()
+    try:
+        alone, cut_short = json.loads(head), False
+    except json.JSONDecodeError as error:  # cut short: the value goes on on the next lines
+        alone, cut_short = None, error.pos >= len(head) - 1
+    except (RecursionError, ValueError):
+        return None
+    records = isinstance(alone, list) and alone and all(isinstance(item, dict) for item in alone)
+    if head.startswith("[") and (cut_short or records):
+        return "is a JSON array, not JSON Lines: write one JSON object per line (for example `jq -c '.[]' FILE`)"
+    if head.startswith("{") and cut_short:
+        return "looks like one JSON object over several lines, not JSON Lines: write each object on one line (for example `jq -c . FILE`)"
+    fields = head.split()
+    if head.startswith("-DOCSTART-") or (len(fields) >= 2 and _CONLL_TAG.fullmatch(fields[-1])):
+        return "looks like a CoNLL file (a token and its tags per line), not JSON Lines: score it with `khabar score --conll FILE`"
+    return None
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF][0-9a-fA-F]{2}")
+
+
+def parse_json(text: str, where: str, *, lines: bool = False) -> Any | Problem:
+    """The JSON value of ``text``, or the :class:`Problem` that keeps it from being one: not JSON,
+    nested beyond Python's stack, an integer too long for Python to read, or a lone surrogate escape
+    (``"\\ud800"``, not a character: no UTF-8 encoder takes it). ``lines``: ``text`` is a whole file, and
+    a syntax error is placed at its line."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        return Problem(f"{where}:{error.lineno}" if lines else where, "", f"not JSON: {error.msg} (column {error.colno})")
+    except RecursionError:
+        return Problem(where, "", "not readable: JSON nested too deeply (about 1,000 levels)")
+    except ValueError:  # int(): more digits than sys.get_int_max_str_digits() allows
+        return Problem(where, "", f"not readable: an integer of more than {sys.get_int_max_str_digits()} digits")
+    if _SURROGATE_ESCAPE.search(text):
+        path = _lone_surrogate(value)
+        if path is not None:
+            return Problem(where, path, "holds a lone surrogate escape (\\ud800 to \\udfff without its pair), which is not a character")
+    return value
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The JSON path of the first string or key that holds a lone surrogate, or ``None``."""
+    for path, item in _walk(value):
+        if isinstance(item, str) and not _encodable(item):
+            return json_path(path) or "(the value)"
+        bad_key = next((key for key in item if not _encodable(key)), None) if isinstance(item, dict) else None
+        if bad_key is not None:
+            return json_path((*path, bad_key)) + " (a key)"
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @contextlib.contextmanager
@@ -954,9 +1205,9 @@ def load_corpus(path: Path | None = None, split: str = "all") -> list[Document]:
             if isinstance(obj, Problem):
                 problems.append(obj)
                 continue
-            found = check_document(obj, f"{where}:{number}", seed_check=False)
+            found = check_document(obj, location(where, number), seed_check=False)
             if not found and obj["id"] in seen:
-                found = [Problem(f"{where}:{number}", "id", f"duplicate document {obj['id']!r} (also {seen[obj['id']]})")]
+                found = [Problem(location(where, number), "id", f"duplicate document {_clip_repr(obj['id'])} (also {seen[obj['id']]})")]
             problems.extend(found)
             if not found:
                 seen[obj["id"]] = f"{where}:{number}"
@@ -1082,7 +1333,7 @@ def prediction_to_json(prediction: Prediction, text: str | None = None) -> dict[
 def check_prediction(obj: Any, text: str | None, where: str) -> list[Problem]:
     """Every problem with one prediction record: the schema, then offsets and span texts against the
     document text (when the document is known) and event roles."""
-    problems = _schema_problems(obj, "prediction.schema.json", where)
+    problems = _non_finite_scores(obj, where) or _schema_problems(obj, "prediction.schema.json", where)
     if problems or text is None:
         return problems
     size = len(text)
@@ -1124,10 +1375,19 @@ def check_prediction(obj: Any, text: str | None, where: str) -> list[Problem]:
                     )
                 )
             span(argument, path)
+    return problems
+
+
+def _non_finite_scores(obj: Any, where: str) -> list[Problem]:
+    """A ``score`` of NaN or infinity (Python's JSON reads both): a number to one schema validator and
+    not to the other, and no confidence, so named before the schema is checked."""
+    problems = []
     for layer in ("entities", "quotes", "events"):
-        for i, item in enumerate(obj.get(layer, ())):
-            if "score" in item and not math.isfinite(item["score"]):
-                problems.append(Problem(where, f"{layer}[{i}].score", f"{item['score']!r} is not a finite number"))
+        items = obj.get(layer) if isinstance(obj, dict) else None
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            score = item.get("score") if isinstance(item, dict) else None
+            if isinstance(score, float) and not math.isfinite(score):
+                problems.append(Problem(where, f"{layer}[{i}].score", f"{score!r} is not a finite number"))
     return problems
 
 
@@ -1149,12 +1409,12 @@ def read_predictions(path: Path, gold: Mapping[str, Document]) -> dict[str, Pred
             problems.append(obj)
             continue
         doc_id = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) and obj["id"] else None
-        where = f"{where_file}:{number}" + (f" ({doc_id})" if doc_id else "")
+        where = location(where_file, number, doc_id)
         document = gold.get(doc_id) if doc_id else None
         if doc_id and document is None:
-            problems.append(Problem(where, "id", f"unknown document id {doc_id!r}"))
+            problems.append(Problem(where, "id", f"unknown document id {_clip_repr(doc_id)}"))
         elif doc_id and doc_id in first_line:
-            problems.append(Problem(where, "id", f"duplicate document {doc_id!r} (first on line {first_line[doc_id]})"))
+            problems.append(Problem(where, "id", f"duplicate document {_clip_repr(doc_id)} (first on line {first_line[doc_id]})"))
             continue
         found = check_prediction(obj, document.text if document else None, where)
         problems.extend(found)
@@ -1181,7 +1441,7 @@ def write_predictions(predictions: Iterable[Prediction], path: Path | None, text
         dumps_line(prediction_to_json(p, None if texts is None else texts.get(p.id))) + "\n" for p in predictions
     )
     if path is not None:
-        Path(path).write_text(out, encoding="utf-8")
+        write_text(path, out)
     return out
 
 

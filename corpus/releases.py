@@ -100,7 +100,7 @@ def record_release(manifest_path: Path = MANIFEST_FILE, releases_path: Path = RE
     if later:
         raise fmt.InputError(f"{fmt.display_path(releases_path)}: data {version} is older than the released {max(later, key=version_key)}")
     releases[version] = hashes
-    Path(releases_path).write_text(dumps_releases(releases), encoding="utf-8")
+    fmt.write_text(Path(releases_path), dumps_releases(releases))
     return version, True
 
 

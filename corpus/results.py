@@ -44,7 +44,7 @@ def run_baseline(name: str, documents: Sequence[fmt.Document], out_dir: Path) ->
 
     path = out_dir / f"{name}.predictions.jsonl"
     records = predict_records(BASELINES[name], ((doc.id, doc.text) for doc in documents))
-    path.write_text("".join(fmt.dumps_line(record) + "\n" for record in records), encoding="utf-8")
+    fmt.write_text(path, "".join(fmt.dumps_line(record) + "\n" for record in records))
     return path
 
 
@@ -82,7 +82,7 @@ def evaluate(*, out_dir: Path = RESULTS_DIR) -> int:
             "split": split,
             "reports": score_file(predictions, documents, split),
         }
-        (out_dir / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        fmt.write_text(out_dir / f"{name}.json", json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     results = read_results(result_paths(out_dir))
     write_viewer_page(best_baseline(results), documents, out_dir)
     sys.stdout.write(render_table(results))
@@ -211,7 +211,7 @@ def write_viewer_page(name: str, documents: Sequence[fmt.Document], out_dir: Pat
     gold = {doc.id: doc for doc in documents}
     predictions = fmt.read_predictions(out_dir / f"{name}.predictions.jsonl", gold)
     page = out_dir / "viewer.html"
-    page.write_text(render_page(documents, predictions, system=name), encoding="utf-8")
+    fmt.write_text(page, render_page(documents, predictions, system=name))
     return page
 
 
@@ -224,7 +224,7 @@ def results_command(args: argparse.Namespace) -> int:
         from khabar.corpus.card import replace_block
 
         readme = fmt.ROOT / "README.md"
-        readme.write_text(replace_block(readme.read_text(encoding="utf-8"), README_BLOCK, table), encoding="utf-8")
+        fmt.write_text(readme, replace_block(readme.read_text(encoding="utf-8"), README_BLOCK, table))
     sys.stdout.write(table)
     return 0
 

@@ -80,14 +80,33 @@ def stats_by_split(documents: Sequence[fmt.Document]) -> dict[str, dict[str, dic
     return columns
 
 
+def inventories() -> dict[str, tuple[str, ...]]:
+    """Section -> every label the schema allows in it, so that a label the gold never uses is named."""
+    labels = fmt.labels()
+    roles = sorted({role for allowed in labels["event_roles"].values() for role in allowed})
+    return {
+        "mentions by type": labels["entity_types"],
+        "mentions by kind": labels["mention_kinds"],
+        "quotes by type": labels["quote_types"],
+        "events by subtype": labels["event_types"],
+        "arguments by role": tuple(roles),
+        "values by type": labels["value_types"],
+    }
+
+
 def stats_markdown(columns: dict[str, dict[str, dict[str, int]]]) -> str:
-    """One Markdown table per section, a count column per split and one for the whole corpus."""
+    """One Markdown table per section, a count column per split and one for the whole corpus; under a
+    labelled section, the labels of the inventory that never occur."""
     names = list(columns)
+    allowed = inventories()
     blocks = []
     for section, totals in columns["all"].items():
         lines = [f"| {section} | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
         lines += [f"| {label} | " + " | ".join(str(columns[n][section].get(label, 0)) for n in names) + " |" for label in totals]
         if not totals:
             lines.append("| (none) | " + " | ".join("0" for _ in names) + " |")
+        absent = [label for label in allowed.get(section, ()) if label not in totals]
+        if absent:
+            lines += ["", f"Never in the corpus ({len(absent)}): " + ", ".join(f"`{label}`" for label in absent) + "."]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"

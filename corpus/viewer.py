@@ -577,7 +577,7 @@ def view_command(args: argparse.Namespace) -> int:
     predictions = None if args.pred is None else fmt.read_predictions(args.pred, {doc.id: doc for doc in corpus})
     page = render_page(documents, predictions, system=None if args.pred is None else args.pred.name)
     try:
-        args.out.write_text(page, encoding="utf-8")
+        fmt.write_text(args.out, page)
     except OSError as error:
         raise fmt.KhabarError(f"{args.out}: cannot write ({error.strerror})") from None
     print(f"wrote {args.out}")

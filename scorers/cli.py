@@ -34,10 +34,15 @@ PAPER_FORMATS = ("csv", "markdown", "latex")
 """Formats whose default columns are each task's headline metric with its interval."""
 
 
-def _score(task: str, documents, predictions, args: argparse.Namespace, resamples: int):
-    return score_task(
-        task, documents=documents, predictions=predictions, layer=args.layer, unit=args.unit, bootstrap=resamples, seed=args.seed
-    )
+def _score(task: str, documents, predictions, args: argparse.Namespace, resamples: int, path: Path):
+    from khabar.scorers.core import TooManyOverlaps
+
+    try:
+        return score_task(
+            task, documents=documents, predictions=predictions, layer=args.layer, unit=args.unit, bootstrap=resamples, seed=args.seed
+        )
+    except TooManyOverlaps as error:
+        raise fmt.InputError(f"{fmt.display_path(path)}: {task}: {error}") from None
 
 
 def _batch(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -150,7 +155,7 @@ def _common_arguments(p: argparse.ArgumentParser) -> None:
         "table and json, each task's headline metric in csv, markdown and latex)",
     )
     p.add_argument("--bootstrap", type=_count, default=DEFAULT_RESAMPLES, metavar="N", help="resamples (0: none)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed of the resampling")
+    p.add_argument("--seed", type=_count, default=DEFAULT_SEED, metavar="S", help="random seed of the resampling (0 or more)")
 
 
 def _positive(value: str) -> int:
@@ -186,8 +191,6 @@ def _load_gold(args: argparse.Namespace) -> tuple[list, str, str]:
 
 
 def _load_predictions(path: Path, gold: Mapping[str, Any], strict: bool) -> dict[str, Any]:
-    from khabar.scorers.checks import off_boundary_spans
-
     predictions = fmt.read_predictions(path, gold)
     missing = fmt.missing_documents(predictions, gold)
     if missing:
@@ -195,13 +198,23 @@ def _load_predictions(path: Path, gold: Mapping[str, Any], strict: bool) -> dict
         if strict:
             raise fmt.InputError(message)
         _warn(f"{message} (scored as predicting nothing)")
-    off, total = off_boundary_spans(predictions, gold)
-    if off and off >= PLAUSIBLE_SHARE * total:
-        _warn(
-            f"{fmt.display_path(path)}: {off} of {total} predicted spans ({100 * off / total:.0f}%) do not start and end "
-            "on word boundaries: token offsets or inclusive ends? (offsets are code points into the text, end-exclusive)"
-        )
     return predictions
+
+
+def _warn_of_implausible_spans(submissions: Submissions, gold: Mapping[str, Any]) -> None:
+    """Name each file whose spans mostly miss word boundaries (:mod:`khabar.scorers.checks`); said once
+    the files are scored, so that a refused file gets its one error line and nothing else."""
+    from khabar.scorers.checks import off_boundary_spans
+
+    for i, (path, predictions) in enumerate(submissions):
+        if any(path == earlier for earlier, _ in submissions[:i]):
+            continue
+        off, total = off_boundary_spans(predictions, gold)
+        if off and off >= PLAUSIBLE_SHARE * total:
+            _warn(
+                f"{fmt.display_path(path)}: {off} of {total} predicted spans ({100 * off / total:.0f}%) do not start and end "
+                "on word boundaries: token offsets or inclusive ends? (offsets are code points into the text, end-exclusive)"
+            )
 
 
 PLAUSIBLE_SHARE = 0.2
@@ -236,7 +249,9 @@ def _tasks(requested: str, submissions: Submissions) -> list[str]:
         if task not in found and len(lacking) < len(submitted):
             _warn(f"{task}: not compared: no layer in {', '.join(lacking)} (a missing layer is not scored as zero)")
     if not found:
-        raise fmt.InputError(f"no layer of a known task ({', '.join(TASK_NAMES)}) in every submission")
+        names = ", ".join(fmt.display_path(path) for path, _ in submissions)
+        where = "the submission" if len(submissions) == 1 else "every submission"
+        raise fmt.InputError(f"{names}: no layer of a known task ({', '.join(TASK_NAMES)}) in {where}")
     return found
 
 
@@ -307,9 +322,10 @@ def score_command(args: argparse.Namespace) -> int:
     tasks = _tasks(args.task, submissions)
     _warn_of_partial_layers(tasks, submissions)
     for task in tasks:
-        report = _score(task, documents, predictions, args, args.bootstrap)
+        report = _score(task, documents, predictions, args, args.bootstrap, args.predictions)
         _warn_of_few_units(report, args.bootstrap)
         scored.append((report, _signer(report, DATA_VERSION, data_sha256, args.bootstrap, args.seed, split=split)))
+    _warn_of_implausible_spans(submissions, gold)
     _emit(scored, args)
     return 0
 
@@ -404,14 +420,15 @@ def compare_command(args: argparse.Namespace) -> int:
     (_, baseline), systems = submissions[0], submissions[1:]
     results = []  # per task: the baseline's report, [(system path, rows)], signature
     for task in tasks:
-        reference = _score(task, documents, baseline, args, 0)
+        reference = _score(task, documents, baseline, args, 0, args.baseline)
         _warn_of_few_units(reference, args.bootstrap)
         compared = []
         for path, predictions in systems:
-            report = _score(task, documents, predictions, args, 0)
+            report = _score(task, documents, predictions, args, 0, path)
             per_key, per_macro = paired_tests(reference.board, report.board, resamples=args.bootstrap, seed=args.seed)
             compared.append((path, reference, report, per_key, per_macro))
         results.append((task, reference, compared, _signer(reference, DATA_VERSION, data_sha256, args.bootstrap, args.seed, split=split, test="paired")))
+    _warn_of_implausible_spans(submissions, gold)
     chosen = _chosen_metrics(args.metrics, [reference for _, reference, _, _ in results], args.format)
     every_label = args.format in ("table", "json")
     tests = [

@@ -219,6 +219,28 @@ def span_columns(items: Sequence[tuple]) -> tuple[np.ndarray, np.ndarray]:
     return np.array([item[0] for item in items], dtype=np.int64), np.array([item[1] for item in items], dtype=np.int64)
 
 
+PAIRS_PER_ITEM = 16
+"""The cost bound of matching: at most this many candidate pairs per item (prediction or gold) on
+average, beyond a fixed allowance of :data:`PAIRS_ALLOWED`. Nested gold gives an entity a few
+overlapping items of the other side; only a submission of long spans each covering much of a
+document comes near the bound, and its pairs (the product of the two sides) would cost quadratic
+time and memory to match."""
+PAIRS_ALLOWED = 100_000
+
+
+class TooManyOverlaps(ValueError):
+    """A submission whose spans overlap so many of the other side's that matching them all would cost
+    quadratic time: refused, with the counts, rather than matched for minutes or cut silently."""
+
+    def __init__(self, pairs: int, items: int, worst: int, most: int, document: Hashable | None = None):
+        self.pairs, self.items, self.worst, self.most, self.document = pairs, items, worst, most, document
+        where = "" if document is None else f" (in document {document!r})"
+        super().__init__(
+            f"{pairs:,} overlapping (predicted, gold) candidate pairs among {items:,} spans, more than the scorer matches "
+            f"({PAIRS_PER_ITEM} a span, beyond {PAIRS_ALLOWED:,}); one predicted span{where} alone overlaps {most:,}"
+        )
+
+
 def overlapping_index_pairs(
     predicted_start: np.ndarray, predicted_end: np.ndarray, gold_start: np.ndarray, gold_end: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -227,10 +249,16 @@ def overlapping_index_pairs(
 
     Both sides are sorted by start. A prediction's candidates run from the first gold item that reaches
     past its start (the sweep's pointer: no earlier gold item does) to the last that starts before its end.
+    Their number is known before any pair is built: past the bound of :data:`PAIRS_PER_ITEM`, raises
+    :class:`TooManyOverlaps` (``worst``: the prediction with the most candidates).
     """
     first = np.searchsorted(np.maximum.accumulate(gold_end), predicted_start, side="right")
     last = np.searchsorted(gold_start, predicted_end, side="left")
     candidates = np.maximum(last - first, 0)
+    total, items = int(candidates.sum()), len(predicted_start) + len(gold_start)
+    if total > PAIRS_ALLOWED + PAIRS_PER_ITEM * items:
+        worst = int(np.argmax(candidates))
+        raise TooManyOverlaps(total, items, worst, int(candidates[worst]))
     p = np.repeat(np.arange(len(predicted_start)), candidates)
     g = np.repeat(first - np.cumsum(candidates) + candidates, candidates) + np.arange(int(candidates.sum()))
     meets = gold_end[g] > predicted_start[p]
@@ -440,11 +468,19 @@ def _draw_indices(words: np.random.MT19937, replicates: int, n_units: int) -> np
     return drawn.view(np.int64).reshape(replicates, n_units)  # below n_units: the same value signed
 
 
+def seeded(seed: int) -> random.Random:
+    """``random.Random(seed)`` for a seed of 0 or more. A negative seed is refused: Python seeds with its
+    absolute value, so -7 would draw what 7 draws under another signature."""
+    if seed < 0:
+        raise ValueError(f"the seed must be an integer of 0 or more, not {seed!r}")
+    return random.Random(seed)
+
+
 def _stdlib_words(seed: int) -> np.random.MT19937:
     """numpy's Mersenne Twister in the state of ``random.Random(seed)``: its raw outputs are the
     32-bit words of ``Random(seed).randbytes``, so the draws are reproducible from the seed and the
     Python standard library alone, while numpy generates them without building a Python integer."""
-    state = random.Random(seed).getstate()[1]
+    state = seeded(seed).getstate()[1]
     words = np.random.MT19937()
     words.state = {"bit_generator": "MT19937", "state": {"key": np.array(state[:-1], dtype=np.uint32), "pos": state[-1]}}
     return words
@@ -622,7 +658,7 @@ def paired_tests(
     p_bootstrap = _p_values(boot - boot.mean(axis=0), observed)
 
     difference = (matrix_b - matrix_a).reshape(len(a.units), -1)
-    rng = random.Random(seed)
+    rng = seeded(seed)
     shuffled = []
     for done in range(0, resamples, _CHUNK):
         size = min(_CHUNK, resamples - done)

@@ -41,6 +41,7 @@ from khabar.scorers.core import (
     Counts,
     Key,
     Tally,
+    TooManyOverlaps,
     UnitId,
     maximum_match,
     overlapping_index_pairs,
@@ -477,7 +478,10 @@ def _tally_corpus(
     """
     corpus, gold_side, predicted_side = _lay_out(ids, gold, predicted, texts, sentence_starts, layer)
     gold_units, predicted_units = corpus.units_of(gold_side), corpus.units_of(predicted_side)
-    p, g = _overlapping(predicted_side.start, predicted_side.end, gold_side.start, gold_side.end)
+    try:
+        p, g = _overlapping(predicted_side.start, predicted_side.end, gold_side.start, gold_side.end)
+    except TooManyOverlaps as error:
+        raise TooManyOverlaps(error.pairs, error.items, error.worst, error.most, ids[int(predicted_side.document[error.worst])]) from None
     pairs_of_prediction = np.bincount(p, minlength=len(predicted_side.start))
     pairs_of_gold = np.bincount(g, minlength=len(gold_side.start))
     simple = (pairs_of_prediction[p] == 1) & (pairs_of_gold[g] == 1)

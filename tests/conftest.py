@@ -70,3 +70,19 @@ def load_json(path: Path):
 
 def save_json(path: Path, obj) -> None:
     path.write_text(json.dumps(obj, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+FUZZ_TALLY = {"cases": 0, "defects": 0}
+"""What tests/test_fuzz.py ran: commands run on generated inputs, and fuzz properties that failed."""
+
+
+def pytest_runtest_logreport(report) -> None:
+    if report.when == "call" and report.failed and "test_fuzz" in report.nodeid:
+        FUZZ_TALLY["defects"] += 1
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if FUZZ_TALLY["cases"]:
+        injected = FUZZ_TALLY.get("injected")
+        found = "" if injected is None else f"; {injected} injected defects found"
+        terminalreporter.write_line(f"fuzz: {FUZZ_TALLY['cases']:,} cases, {FUZZ_TALLY['defects']} defects{found}")

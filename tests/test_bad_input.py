@@ -129,10 +129,10 @@ def test_whole_file_problems(tmp_path, document):
     line = record(document.id, entities=[])
     cases = {
         "empty.jsonl": ("", ": no prediction in the file (expected one JSON object per line, see docs/format.md)"),
-        "array.jsonl": (f"[{line.strip()}]\n", f":1: [{{'id': {document.id!r}, 'entities': []}}] is not of type 'object'"),
+        "array.jsonl": (f"[{line.strip()}]\n", ": is a JSON array, not JSON Lines: write one JSON object per line (for example `jq -c '.[]' FILE`)"),
         "duplicate.jsonl": (line + line, f":2 ({document.id}): id: duplicate document {document.id!r} (first on line 1)"),
         # the byte is counted from the start of the file, not from the start of a read buffer
-        "latin1.jsonl": (line.encode() * 500 + b'{"id": "caf\xe9"}\n', f":501: not UTF-8 text (invalid continuation byte at byte {len(line) * 500 + 11})"),
+        "latin1.jsonl": (line.encode() + b" \n" * 5000 + b'{"id": "caf\xe9"}\n', f":5002: not UTF-8 text (invalid continuation byte at byte {len(line) + 10000 + 11})"),
     }
     for name, (content, problem) in cases.items():
         path, before = write(tmp_path / name, content)
@@ -370,3 +370,236 @@ def test_record_release_with_a_manifest_of_the_wrong_shape(repo_copy):
         ["corpus/data/MANIFEST.json: not a build manifest (data_version, files with their sha256); run `khabar build`"],
     )
     assert releases.read_bytes() == before
+
+
+# --------------------------------------------------------------------------------------------------
+# Inputs a fuzzer found (issue 16): each reproducing input gives one line, never a traceback
+
+
+def _score(path: Path, *more: str):
+    return run_khabar("score", str(path), "--split", "all", "--bootstrap", "0", *more)
+
+
+def test_json_python_cannot_hold_is_one_line_per_record(tmp_path, corpus):
+    """Nesting past Python's stack (json.loads), nesting that jsonschema's message builder would recurse
+    through, an integer of 5,000 digits, and lone surrogate escapes in a key and in a label."""
+    document = corpus[1]
+    doc_id = json.dumps(document.id)
+    lines = {
+        2: ('{"id": ' + doc_id + ', "entities": ' + "[" * 2000 + "]" * 2000 + "}", "not readable: JSON nested too deeply (about 1,000 levels)"),
+        3: ('{"id": ' + doc_id + ', "entities": ' + "[" * 800 + "]" * 800 + "}", None),
+        4: ('{"id": ' + doc_id + ', "entities": [{"start": 1' + "0" * 5000 + ', "end": 2, "type": "PERS"}]}', "not readable: an integer of more than 4300 digits"),
+        5: ('{"id": ' + doc_id + ', "\\udc00x": 1}', None),
+        6: ('{"id": ' + doc_id + ', "entities": [{"start": 0, "end": 1, "type": "\\ud800"}]}', None),
+    }
+    content = record(corpus[0].id, entities=[]) + "".join(line + "\n" for line, _ in lines.values())
+    path, before = write(tmp_path / "pred.jsonl", content)
+    where = f"{path}"
+    deep_path = "entities" + "[0]" * 7 + "..."
+    refused(
+        _score(path),
+        [
+            f"{where}:2: not readable: JSON nested too deeply (about 1,000 levels)",
+            f"{where}:3 ({document.id}): {deep_path}: nested more than {fmt.MAX_DEPTH} levels deep",
+            f"{where}:4: not readable: an integer of more than 4300 digits",
+            f"{where}:5: \\udc00x (a key): holds a lone surrogate escape (\\ud800 to \\udfff without its pair), which is not a character",
+            f"{where}:6: entities[0].type: holds a lone surrogate escape (\\ud800 to \\udfff without its pair), which is not a character",
+        ],
+    )
+    assert path.read_bytes() == before
+
+
+def test_lone_surrogate_in_gold_text_is_refused_before_hashing_or_building(repo_copy):
+    path = annotation_file(repo_copy)
+    raw = path.read_text(encoding="utf-8")
+    obj = json.loads(raw)
+    broken = raw.replace(json.dumps(obj["text"], ensure_ascii=False), json.dumps(obj["text"][:5], ensure_ascii=False)[:-1] + '\\ud83d"', 1)
+    assert broken != raw
+    path.write_text(broken, encoding="utf-8")
+    where = f"corpus/annotations/{path.name}"
+    message = "holds a lone surrogate escape (\\ud800 to \\udfff without its pair), which is not a character"
+    refused(run_khabar("validate", root=repo_copy), [f"{where}: text: {message}"], code=1)
+    refused(run_khabar("build", root=repo_copy), [f"{where}: text: {message}"], code=1)
+
+
+def test_id_ending_in_a_line_break_fails_validation(repo_copy):
+    """jsonschema-rs refuses "E1\\n"; Python's `$` matched before the line break, so jsonschema found
+    no error and the file passed. Patterns now anchor at the very end in both."""
+    original = load_json(annotation_file(repo_copy))
+    mention_id = original["entities"][0]["id"]
+    where, before = _corrupt(repo_copy, lambda d: d["entities"][0].__setitem__("id", d["entities"][0]["id"] + "\n"))
+    result = run_khabar("validate", root=repo_copy)
+    refused(result, [f"{where}: entities[0].id: {mention_id + chr(10)!r} does not match '^[A-Za-z][A-Za-z0-9_-]*$'".replace("\n", "\\n")], code=1)
+    assert annotation_file(repo_copy).read_bytes() == before
+
+
+def test_every_schema_pattern_anchors_at_the_end_of_the_string():
+    patterns = [value["pattern"] for _, value in fmt._walk(fmt._schema_resources()) if isinstance(value, dict) and isinstance(value.get("pattern"), str)]
+    assert len(patterns) >= 3
+    for pattern in patterns:
+        regex = fmt._python_regex(pattern)
+        assert regex.pattern.endswith(r"\Z"), pattern
+        sample = {"^[0-9a-f]{64}$": "0" * 64}.get(pattern, "E1")
+        assert regex.search(sample) and not regex.search(sample + "\n"), pattern
+    assert fmt._python_regex(r"^a[$]\$$").pattern == r"^a[$]\$\Z"
+
+
+def test_fast_check_failing_without_a_message_is_an_error_not_a_pass(monkeypatch, corpus):
+    obj = fmt.document_to_json(corpus[0])
+    assert fmt.check_document(obj, "doc", seed_check=False) == []
+    monkeypatch.setattr(fmt, "_fast_check", lambda name: lambda instance: False)
+    [problem] = fmt.check_document(obj, "doc", seed_check=False)
+    assert "jsonschema-rs refuses it and jsonschema finds no reason" in problem.message
+
+
+def _gold_with(tmp_path, corpus, change) -> Path:
+    """A --gold file of the checkout's documents, the first one changed by ``change``."""
+    lines = []
+    for i, doc in enumerate(corpus):
+        obj = fmt.document_to_json(doc)
+        if i == 0:
+            change(obj)
+        lines.append(json.dumps(obj, ensure_ascii=False) + "\n")
+    return write(tmp_path / "gold.jsonl", "".join(lines))[0]
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (lambda d: d["tokens"].reverse(), lambda d: f"tokens[1].start: {d['tokens'][-2]['start']} is before the end of tokens[0] ({d['tokens'][-1]['end']})"),
+        (lambda d: d["sentences"].insert(1, dict(d["sentences"][0])), lambda d: f"sentences[1].start: {d['sentences'][0]['start']} is before the end of sentences[0] ({d['sentences'][0]['end']})"),
+        (lambda d: d["tokens"].append({"start": 0, "end": len(d["text"]) + 1}), lambda d: f"tokens[{len(d['tokens'])}].end: {len(d['text']) + 1} is past the end of the text ({len(d['text'])} characters)"),
+    ],
+    ids=["tokens reversed", "sentence repeated", "token past the text"],
+)
+def test_gold_layout_out_of_order_or_bounds_is_refused(tmp_path, corpus, change, problem):
+    """Reversed tokens scored content overlap 0.00 instead of 46.15 with exit 0: the layout is now
+    checked as the scorers use it, sorted and without overlaps."""
+    original = fmt.document_to_json(corpus[0])
+    gold = _gold_with(tmp_path, corpus, change)
+    pred, _ = write(tmp_path / "pred.jsonl", "".join(fmt.dumps_line(fmt.prediction_to_json(fmt.prediction_from_document(d))) + "\n" for d in corpus))
+    expected = f"{gold}:1: {problem(original)}"
+    suffix = " must be in text order and must not overlap"
+    lines = [expected + (f": {'tokens' if 'tokens' in expected.split(': ')[1] else 'sentences'}{suffix}" if "before the end" in expected else "")]
+    refused(_score(pred, "--gold", str(gold)), lines)
+    refused(run_khabar("validate", str(gold)), lines, code=1)
+
+
+def test_writes_never_follow_a_link(tmp_path, repo_copy):
+    brat = tmp_path / "brat"
+    assert run_khabar("export", "brat", "--out", str(brat), root=repo_copy).returncode == 0
+    doc_id = annotation_file(repo_copy).stem
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me", encoding="utf-8")
+    out = tmp_path / "ann"
+    out.mkdir()
+    # import: a dangling link is there already; with --force, a link to a file outside --out is refused
+    (out / f"{doc_id}.json").symlink_to(tmp_path / "nowhere.json")
+    refused(run_khabar("import", "brat", str(brat), "--out", str(out), root=repo_copy), [f"{out / doc_id}.json: already exists; not overwriting it (use --force)"])
+    assert not (tmp_path / "nowhere.json").exists()
+    (out / f"{doc_id}.json").unlink()
+    (out / f"{doc_id}.json").symlink_to(outside)
+    link_refused = "is a symbolic link; Khabar writes no file through a link (remove the link, or write elsewhere)"
+    refused(run_khabar("import", "brat", str(brat), "--out", str(out), "--force", root=repo_copy), [f"{out / doc_id}.json: {link_refused}"])
+    assert sorted(p.name for p in out.iterdir()) == [f"{doc_id}.json"] and outside.read_text(encoding="utf-8") == "keep me"
+    # export: the text file of a document is a link; nothing is written, the linked file is kept
+    (brat / f"{doc_id}.txt").unlink()
+    (brat / f"{doc_id}.txt").symlink_to(outside)
+    before = {p.name: p.read_bytes() for p in brat.iterdir() if not p.is_symlink()}
+    refused(run_khabar("export", "brat", "--out", str(brat), "--force", root=repo_copy), [f"{brat / doc_id}.txt: {link_refused}"])
+    assert outside.read_text(encoding="utf-8") == "keep me"
+    assert {p.name: p.read_bytes() for p in brat.iterdir() if not p.is_symlink()} == before
+
+
+def test_write_text_replaces_the_file_whole_with_the_usual_mode(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old", encoding="utf-8")
+    fmt.write_text(target, "new\r\n")
+    assert target.read_bytes() == b"new\r\n"
+    assert target.stat().st_mode & 0o777 == 0o666 & ~fmt._umask()
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_adversarial_overlap_is_refused_in_bounded_time(tmp_path, corpus):
+    """5,000 long predicted entities, each covering most of its document's mentions: about 200,000
+    candidate pairs, past the bound of 16 a span beyond 100,000 (benchmarks/overlap_bound.py measures
+    time and memory of the 50,000-entity case)."""
+    records = []
+    for i, doc in enumerate(corpus):
+        n = len(doc.text) // 10
+        spans = [{"start": k, "end": len(doc.text) - j, "type": "PERS"} for k in range(n) for j in range(n)][: 5000 // len(corpus) + 1]
+        records.append(record(doc.id, entities=spans))
+    path, _ = write(tmp_path / "pred.jsonl", "".join(records))
+    result = _score(path, "--task", "entities", "--layer", "nested")
+    assert result.returncode == 2 and "Traceback" not in result.stderr and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"{path}: entities: ") and "overlapping (predicted, gold) candidate pairs" in line and "in document" in line
+
+
+def test_overlap_bound_counts_pairs_before_building_them():
+    from khabar.scorers.core import PAIRS_ALLOWED, PAIRS_PER_ITEM, TooManyOverlaps, overlapping_index_pairs
+    import numpy as np
+
+    gold_start = np.arange(0, 2000, 2)  # 1,000 one-character gold spans
+    n = (PAIRS_ALLOWED + PAIRS_PER_ITEM * 2000) // 1000 + 50  # long predictions, each over all of them
+    starts, ends = np.zeros(n, dtype=np.int64), np.arange(2000, 2000 + n)
+    with pytest.raises(TooManyOverlaps) as caught:
+        overlapping_index_pairs(starts, ends, gold_start, gold_start + 1)
+    assert caught.value.pairs == n * 1000 and caught.value.most == 1000
+    p, g = overlapping_index_pairs(starts[:10], ends[:10], gold_start, gold_start + 1)
+    assert len(p) == 10 * 1000
+
+
+def test_messages_stay_one_line(tmp_path, document):
+    """A document id holding a line break and an ANSI escape is escaped as repr escapes it; a 200 kB
+    key is shortened; the earlier lines' problems survive a later line that is not UTF-8."""
+    odd_id = "x\n\x1b[31mred"
+    long_key = "k" * 200_000
+    content = (
+        json.dumps({"id": odd_id, "entities": []}) + "\n"
+        + json.dumps({"id": document.id, long_key: 1}) + "\n"
+    ).encode() + b'{"id": "caf\xe9"}\n'
+    path, before = write(tmp_path / "pred.jsonl", content)
+    result = _score(path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "\x1b" not in result.stderr
+    first, second, third = result.stderr.splitlines()
+    assert first == f"{path}:1 (x\\n\\x1b[31mred): id: unknown document id 'x\\n\\x1b[31mred'"
+    assert second.startswith(f"{path}:2 ({document.id}): ") and len(second) < 1000
+    assert third == f"{path}:3: not UTF-8 text (invalid continuation byte at byte {len(content) - 4})"
+    assert path.read_bytes() == before
+
+
+def test_no_known_layer_names_the_file_and_a_negative_seed_is_refused(tmp_path, corpus):
+    path, _ = write(tmp_path / "pred.jsonl", "".join(record(doc.id) for doc in corpus))
+    refused(_score(path), [f"{path}: no layer of a known task (entities, quotes, events) in the submission"])
+    result = _score(path, "--seed", "-7")
+    assert result.returncode == 2 and "--seed: must be 0 or more, not -7" in result.stderr and "Traceback" not in result.stderr
+    from khabar.scorers.core import seeded
+
+    with pytest.raises(ValueError, match="0 or more"):
+        seeded(-7)
+
+
+def test_remote_ref_in_the_checkout_schema_is_named_not_fetched(repo_copy):
+    schema_path = repo_copy / "schema" / "document.schema.json"
+    schema = load_json(schema_path)
+    schema["$defs"]["meta"]["properties"]["title"] = {"$ref": "https://example.org/remote.schema.json"}
+    save_json(schema_path, schema)
+    refused(
+        run_khabar("validate", root=repo_copy),
+        ["schema/document.schema.json: $ref 'https://example.org/remote.schema.json' refers outside this checkout's schema files "
+         "(labels.json, document.schema.json, prediction.schema.json); it is not fetched"],
+    )
+
+
+def test_a_file_that_is_not_json_lines_is_one_summary_line(tmp_path, document):
+    cases = {
+        "array.json": (json.dumps([{"id": document.id, "entities": []}] * 3, indent=2), "is a JSON array, not JSON Lines: write one JSON object per line (for example `jq -c '.[]' FILE`)"),
+        "object.json": (json.dumps({"id": document.id, "entities": []}, indent=2), "looks like one JSON object over several lines, not JSON Lines: write each object on one line (for example `jq -c . FILE`)"),
+        "tags.conll": ("-DOCSTART- O O\n\nقال O O\nوزير B-OCC B-OCC\n" * 40, "looks like a CoNLL file (a token and its tags per line), not JSON Lines: score it with `khabar score --conll FILE`"),
+        "tags2.conll": ("قال O O\nوزير B-OCC B-OCC\n" * 40, "looks like a CoNLL file (a token and its tags per line), not JSON Lines: score it with `khabar score --conll FILE`"),
+    }
+    for name, (content, message) in cases.items():
+        path, before = write(tmp_path / name, content)
+        refused(_score(path), [f"{path}: {message}"])
+        assert path.read_bytes() == before

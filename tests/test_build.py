@@ -204,6 +204,13 @@ def test_stats_count_each_split_and_the_whole(corpus):
     table = stats_markdown(columns)
     assert "| mentions | 3 | 1 | 4 |" in table.splitlines()
     assert "| sentences | dev | test | all |" not in table and "| corpus | dev | test | all |" in table
+    # the entity types of the labels that none of the 3 mentions has are named under the type table,
+    # in inventory order; these documents have no events, so all 33 subtypes are named
+    used = {m.type for m in dev.entities}
+    absent = [t for t in fmt.labels()["entity_types"] if t not in used]
+    type_block = table.split("| mentions by type |")[1].split("\n\n| ")[0]
+    assert type_block.splitlines()[-1] == f"Never in the corpus ({len(absent)}): " + ", ".join(f"`{t}`" for t in absent) + "."
+    assert "Never in the corpus (33): `Life:Be-Born`" in table
 
 
 def test_each_split_file_holds_the_documents_its_meta_names(corpus):
