@@ -22,7 +22,9 @@ def test_every_quote_has_content_speaker_and_a_cue_unless_a_headline(corpus):
             line_end = doc.text.find("\n", quote.content.end)
             line = doc.text[line_start : line_end if line_end != -1 else None]
             repeats_headline = doc.text.split("\n", 1)[0] in line
-            assert quote.content.end <= headline_end(doc) or repeats_headline, f"{quote.id} has no cue outside a headline line (guidelines 3.7)"
+            source = next((m for m in doc.entities if m.id == quote.source), None)
+            crosshead = source is not None and doc.text[source.end : quote.content.start].strip() == ":"
+            assert quote.content.end <= headline_end(doc) or repeats_headline or crosshead, f"{quote.id} has no cue and is no `NAME : words` headline or crosshead (guidelines 3.7)"
 
 
 def test_every_event_has_a_trigger_and_attributes_and_most_have_arguments(corpus):
