@@ -185,7 +185,7 @@ def main() -> None:
             f"\nkhabar score --conll is {best['seqeval'] / best['khabar']:.1f}x faster than seqeval's strict "
             f"classification_report (best runs; {median['seqeval'] / median['khabar']:.1f}x on the medians)"
         )
-        differing = compare(json.loads(runs["khabar"][0]["stdout"]), json.loads(runs["seqeval"][0]["stdout"]))
+        differing = compare(json.loads(runs["khabar"][0]["stdout"])["entities"], json.loads(runs["seqeval"][0]["stdout"]))
         verdict = "identical" if not differing else "differ on " + ", ".join(differing)
         print(f"strict numbers against seqeval (P, R, F1, support per type and micro; macro F1): {verdict}")
     finally:

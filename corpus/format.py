@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import difflib
 import functools
 import gc
 import hashlib
 import importlib.resources
 import json
+import math
 import operator
 import os
 import re
 import sys
 import tempfile
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
@@ -290,7 +292,7 @@ _ALTERNATIVES = {"span": "a span", "local_id": "an id"}
 
 def _short(error: jsonschema.ValidationError) -> str:
     if error.validator == "enum":
-        return f"{_clip_repr(error.instance)} is not one of the allowed values"
+        return f"{_clip_repr(error.instance)} is not one of the allowed values{did_you_mean(error.instance, error.validator_value)}"
     if error.validator == "oneOf" and all(set(alt) == {"required"} for alt in error.validator_value):
         fields = " or ".join(repr(alt["required"][0]) for alt in error.validator_value)
         return f"needs exactly one of {fields}"
@@ -299,6 +301,34 @@ def _short(error: jsonschema.ValidationError) -> str:
         return f"{_clip(error.instance)} is neither {' nor '.join(kinds)} nor null"
     # jsonschema quotes the offending value whole: a wrong top-level record would print a whole document.
     return error.message.replace(repr(error.instance), _clip_repr(error.instance)).replace("\n", " ")
+
+
+_TAG_PREFIX = re.compile(r"^[BIESLU]-")
+
+
+def closest_label(value: Any, allowed: Iterable[str]) -> str | None:
+    """The allowed label ``value`` most likely means: the same up to case, without a tag prefix
+    (``B-GPE``), a subtype's name alone (``Meet`` for ``Contact:Meet``), or the closest spelling
+    (``PER`` for ``PERS``, by :func:`difflib.get_close_matches`); ``None`` when nothing is close."""
+    if not isinstance(value, str):
+        return None
+    folded = {label.casefold(): label for label in allowed}
+    for form in dict.fromkeys((value.casefold(), _TAG_PREFIX.sub("", value).casefold())):
+        if form in folded:
+            return folded[form]
+        tails = [label for key, label in folded.items() if key.rpartition(":")[2] == form]
+        if len(tails) == 1:
+            return tails[0]
+        close = difflib.get_close_matches(form, list(folded), n=1, cutoff=0.6)
+        if close:
+            return folded[close[0]]
+    return None
+
+
+def did_you_mean(value: Any, allowed: Iterable[str]) -> str:
+    """``" (did you mean 'PERS'?)"`` for :func:`closest_label`, or nothing."""
+    label = closest_label(value, allowed)
+    return f" (did you mean {label!r}?)" if label is not None else ""
 
 
 def _clip(value: Any, width: int = 60) -> str:
@@ -1259,6 +1289,8 @@ class PredictedEntity:
     start: int
     end: int
     type: str
+    score: float | None = field(default=None, compare=False)
+    """A system's confidence, if it gave one: kept, validated as a number, ignored by every metric."""
 
 
 @dataclass(frozen=True)
@@ -1267,6 +1299,7 @@ class PredictedQuote:
     content: Span
     cue: Span | None = None
     source: Span | None = None
+    score: float | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, order=True)
@@ -1281,6 +1314,7 @@ class PredictedEvent:
     type: str
     trigger: Span
     arguments: tuple[PredictedArgument, ...] = ()
+    score: float | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -1299,10 +1333,12 @@ def prediction_from_json(obj: Mapping[str, Any]) -> Prediction:
     events = obj.get("events")
     return Prediction(
         id=obj["id"],
-        entities=None if entities is None else tuple(PredictedEntity(e["start"], e["end"], e["type"]) for e in entities),
+        entities=None if entities is None else tuple(PredictedEntity(e["start"], e["end"], e["type"], e.get("score")) for e in entities),
         quotes=None
         if quotes is None
-        else tuple(PredictedQuote(q["type"], _span(q["content"]), _span(q.get("cue")), _span(q.get("source"))) for q in quotes),
+        else tuple(
+            PredictedQuote(q["type"], _span(q["content"]), _span(q.get("cue")), _span(q.get("source")), q.get("score")) for q in quotes
+        ),
         events=None
         if events is None
         else tuple(
@@ -1310,6 +1346,7 @@ def prediction_from_json(obj: Mapping[str, Any]) -> Prediction:
                 e["type"],
                 _span(e["trigger"]),
                 tuple(PredictedArgument(a["role"], a["start"], a["end"]) for a in e.get("arguments", ())),
+                e.get("score"),
             )
             for e in events
         ),
@@ -1327,20 +1364,26 @@ def prediction_to_json(prediction: Prediction, text: str | None = None) -> dict[
             out["text"] = text[s.start : s.end]
         return out
 
+    def scored(item, record: dict[str, Any]) -> dict[str, Any]:
+        return record if item.score is None else {**record, "score": item.score}
+
     out: dict[str, Any] = {"id": prediction.id}
     if prediction.entities is not None:
-        out["entities"] = [{**span(Span(e.start, e.end)), "type": e.type} for e in prediction.entities]
+        out["entities"] = [scored(e, {**span(Span(e.start, e.end)), "type": e.type}) for e in prediction.entities]
     if prediction.quotes is not None:
         out["quotes"] = [
-            {"type": q.type, "content": span(q.content), "cue": span(q.cue), "source": span(q.source)} for q in prediction.quotes
+            scored(q, {"type": q.type, "content": span(q.content), "cue": span(q.cue), "source": span(q.source)}) for q in prediction.quotes
         ]
     if prediction.events is not None:
         out["events"] = [
-            {
-                "type": e.type,
-                "trigger": span(e.trigger),
-                "arguments": [{"role": a.role, **span(Span(a.start, a.end))} for a in e.arguments],
-            }
+            scored(
+                e,
+                {
+                    "type": e.type,
+                    "trigger": span(e.trigger),
+                    "arguments": [{"role": a.role, **span(Span(a.start, a.end))} for a in e.arguments],
+                },
+            )
             for e in prediction.events
         ]
     return out
@@ -1349,7 +1392,7 @@ def prediction_to_json(prediction: Prediction, text: str | None = None) -> dict[
 def check_prediction(obj: Any, text: str | None, where: str) -> list[Problem]:
     """Every problem with one prediction record: the schema, then offsets and span texts against the
     document text (when the document is known) and event roles."""
-    problems = _schema_problems(obj, "prediction.schema.json", where)
+    problems = _non_finite_scores(obj, where) or _schema_problems(obj, "prediction.schema.json", where)
     if problems or text is None:
         return problems
     size = len(text)
@@ -1381,8 +1424,29 @@ def check_prediction(obj: Any, text: str | None, where: str) -> list[Problem]:
         for j, argument in enumerate(event.get("arguments", ())):
             path = f"events[{i}].arguments[{j}]"
             if argument["role"] not in allowed[event["type"]]:
-                problems.append(Problem(where, f"{path}.role", f"{argument['role']!r} is not a role of {event['type']}"))
+                roles = allowed[event["type"]]
+                problems.append(
+                    Problem(
+                        where,
+                        f"{path}.role",
+                        f"{_clip_repr(argument['role'])} is not a role of {event['type']}{did_you_mean(argument['role'], roles)}; "
+                        f"its roles: {', '.join(roles)}",
+                    )
+                )
             span(argument, path)
+    return problems
+
+
+def _non_finite_scores(obj: Any, where: str) -> list[Problem]:
+    """A ``score`` of NaN or infinity (Python's JSON reads both): a number to one schema validator and
+    not to the other, and no confidence, so named before the schema is checked."""
+    problems = []
+    for layer in ("entities", "quotes", "events"):
+        items = obj.get(layer) if isinstance(obj, dict) else None
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            score = item.get("score") if isinstance(item, dict) else None
+            if isinstance(score, float) and not math.isfinite(score):
+                problems.append(Problem(where, f"{layer}[{i}].score", f"{score!r} is not a finite number"))
     return problems
 
 

@@ -48,16 +48,17 @@ def run_baseline(name: str, documents: Sequence[fmt.Document], out_dir: Path) ->
     return path
 
 
-def score_file(path: Path, documents: Sequence[fmt.Document], split: str) -> list[dict[str, Any]]:
+def score_file(path: Path, documents: Sequence[fmt.Document], split: str) -> dict[str, dict[str, Any]]:
     """The official report (as JSON data, with its signature) of every task the prediction file has a
-    layer for, as ``khabar score`` scores it: a baseline without a layer gets no zero for it."""
+    layer for, by task, as ``khabar score --format json`` writes them: a baseline without a layer gets no
+    zero for it."""
     from khabar.scorers import score_submission
 
     gold = {doc.id: doc for doc in documents}
     predictions = fmt.read_predictions(path, gold)
     tasks = [h.task for h in HEADLINES if any(getattr(p, h.task) is not None for p in predictions.values())]
     scored = score_submission(documents=documents, predictions=predictions, tasks=tasks, split=split)
-    return [{**report.to_dict(), "signature": signature} for report, signature in scored]
+    return {report.task: {**report.to_dict(), "signature": signature} for report, signature in scored}
 
 
 def reported_split() -> str:
@@ -82,27 +83,82 @@ def evaluate(*, out_dir: Path = RESULTS_DIR) -> int:
             "reports": score_file(predictions, documents, split),
         }
         fmt.write_text(out_dir / f"{name}.json", json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-    results = read_results(out_dir)
+    results = read_results(result_paths(out_dir))
     write_viewer_page(best_baseline(results), documents, out_dir)
-    sys.stdout.write(render_table(results, markdown=False))
+    sys.stdout.write(render_table(results))
     return 0
 
 
-def read_results(directory: Path) -> list[dict[str, Any]]:
+def result_paths(directory: Path) -> list[Path]:
     paths = sorted(Path(directory).glob("*.json"))
     if not paths:
         raise fmt.InputError(f"{fmt.display_path(directory)}: no results files (run `khabar evaluate`)")
-    return [fmt.read_json_file(path) for path in paths]
+    return paths
+
+
+def read_results(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """The results in ``paths``: ``khabar evaluate``'s files (``baseline``, ``reports``) and ``khabar
+    score --format json`` outputs (a mapping by task), each as ``{"baseline": name, "split", "reports"}``
+    (a score output is named by its file's stem). Any other file is skipped with a warning naming it."""
+    results = []
+    for path in paths:
+        try:
+            data = fmt.read_json_file(path)
+        except fmt.InputError as error:
+            print(f"warning: {error} (skipped)", file=sys.stderr)
+            continue
+        result = _as_result(data, Path(path).stem)
+        if result is None:
+            print(
+                f"warning: {fmt.display_path(path)}: not a Khabar report (skipped): expected the output of "
+                "`khabar score --format json` or a results file of `khabar evaluate`",
+                file=sys.stderr,
+            )
+            continue
+        results.append(result)
+    if not results:
+        raise fmt.InputError("no report among the files given: " + ", ".join(map(fmt.display_path, paths)))
+    return results
+
+
+def _as_result(data: Any, name: str) -> dict[str, Any] | None:
+    """A results record from a file's JSON, or ``None`` when it is no report of ours."""
+    if isinstance(data, dict) and isinstance(data.get("baseline"), str) and "reports" in data:
+        reports, name = data["reports"], data["baseline"]
+    else:
+        reports = data
+    if isinstance(reports, list):  # the results files of earlier versions
+        reports = {r.get("task"): r for r in reports if isinstance(r, dict)}
+    if not isinstance(reports, dict) or not reports or not all(_is_report(task, r) for task, r in reports.items()):
+        return None
+    splits = {_signature_field(r["signature"], "split") for r in reports.values()} - {None}
+    split = data.get("split") if isinstance(data, dict) and isinstance(data.get("split"), str) else ", ".join(sorted(splits)) or "all"
+    return {"baseline": name, "split": split, "reports": reports}
+
+
+def _is_report(task: Any, report: Any) -> bool:
+    return (
+        isinstance(report, dict)
+        and report.get("task") == task
+        and isinstance(report.get("signature"), str)
+        and isinstance(report.get("metrics"), dict)
+        and all(isinstance(m, dict) and isinstance(m.get("overall"), dict) for m in report["metrics"].values())
+    )
+
+
+def _signature_field(signature: str, name: str) -> str | None:
+    return next((part.split(":", 1)[1] for part in signature.split("|") if part.startswith(f"{name}:")), None)
 
 
 def headline_cell(result: Mapping[str, Any], headline: Headline) -> tuple[float, float] | None:
-    """(F1, half-width of its 95% interval) in percent, or None when the baseline has no such report."""
-    for report in result["reports"]:
-        if report["task"] == headline.task and headline.metric in report["metrics"]:
-            overall = report["metrics"][headline.metric]["overall"]
-            low, high = overall["f1_interval"] or (overall["f1"], overall["f1"])
-            return 100 * overall["f1"], 100 * (high - low) / 2
-    return None
+    """(F1, half-width of its 95% interval) in percent, or None when the result has no such figure."""
+    report = result["reports"].get(headline.task)
+    overall = report["metrics"].get(headline.metric, {}).get("overall", {}) if report else {}
+    if not isinstance(overall.get("f1"), (int, float)):
+        return None
+    interval = overall.get("f1_interval")
+    low, high = interval if isinstance(interval, list) and len(interval) == 2 else (overall["f1"], overall["f1"])
+    return 100 * overall["f1"], 100 * (high - low) / 2
 
 
 def best_baseline(results: Sequence[Mapping[str, Any]]) -> str:
@@ -115,24 +171,37 @@ def best_baseline(results: Sequence[Mapping[str, Any]]) -> str:
     return max(sorted(results, key=lambda r: r["baseline"]), key=mean)["baseline"]
 
 
-def render_table(results: Sequence[Mapping[str, Any]], *, markdown: bool) -> str:
+TABLE_FORMATS = ("table", "markdown", "latex", "csv")
+
+
+def render_table(results: Sequence[Mapping[str, Any]], output: str = "table") -> str:
+    """One row per result, one column per task's headline (F1 ± half-width), in ``output``
+    (:data:`TABLE_FORMATS`); the signatures follow as notes (CSV: a column per task)."""
+    from khabar.scorers.tables import render
+
     splits = sorted({result.get("split", "all") for result in results})
+    ordered = sorted(results, key=lambda r: r["baseline"])
+    if output == "csv":
+        header = ["system"] + [cell for h in HEADLINES for cell in (f"{h.task} {h.metric} F1", "±95%", f"{h.task} signature")]
+        rows = []
+        for result in ordered:
+            row = [result["baseline"]]
+            for h in HEADLINES:
+                cell = headline_cell(result, h)
+                report = result["reports"].get(h.task)
+                row += ["", "", ""] if cell is None else [f"{cell[0]:.2f}", f"{cell[1]:.2f}", report["signature"]]
+            rows.append(row)
+        return render(header, rows, "csv")
     header = ["Baseline", *(h.title for h in HEADLINES)]
     rows = []
-    for result in sorted(results, key=lambda r: r["baseline"]):
+    for result in ordered:
         cells = [headline_cell(result, h) for h in HEADLINES]
         rows.append([result["baseline"], *("—" if c is None else f"{c[0]:.1f} ± {c[1]:.1f}" for c in cells)])
-    signatures = sorted({r["signature"] for result in results for r in result["reports"]})
-    if markdown:
-        lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * len(HEADLINES)]
-        lines += ["| " + " | ".join(row) + " |" for row in rows]
-        lines += ["", f"F1 in percent ± half-width of the 95% bootstrap interval, on the {' and '.join(splits)} split. Signatures:", ""]
-        lines += [f"* `{s}`" for s in signatures]
-        return "\n".join(lines) + "\n"
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in [header, *rows]]
-    lines += ["", f"F1 in percent ± half-width of the 95% bootstrap interval, on the {' and '.join(splits)} split.", *signatures]
-    return "\n".join(lines) + "\n"
+    signatures = sorted({r["signature"] for result in results for r in result["reports"].values()})
+    note = f"F1 in percent ± half-width of the 95% bootstrap interval, on the {' and '.join(splits)} split."
+    if output == "markdown":
+        return render(header, rows, "markdown", notes=[note + " Signatures:", *(f"`{s}`" for s in signatures)])
+    return render(header, rows, output, notes=[note, *signatures])
 
 
 def write_viewer_page(name: str, documents: Sequence[fmt.Document], out_dir: Path) -> Path:
@@ -147,7 +216,10 @@ def write_viewer_page(name: str, documents: Sequence[fmt.Document], out_dir: Pat
 
 
 def results_command(args: argparse.Namespace) -> int:
-    table = render_table(read_results(args.dir), markdown=args.markdown)
+    output = "markdown" if args.markdown else args.format
+    if args.update_readme and output != "markdown":
+        raise fmt.InputError("results: --update-readme writes the Markdown table (--format markdown)")
+    table = render_table(read_results(args.files or result_paths(args.dir)), output)
     if args.update_readme:
         from khabar.corpus.card import replace_block
 
@@ -163,10 +235,15 @@ def register(subparsers) -> None:
     p = add_command(
         subparsers,
         "results",
-        help="print the baselines results table from the results files",
-        example="khabar results --markdown",
+        help="print a results table (one row per system, each task's headline F1) from report files",
+        example="khabar results mine.json results/rules.json --format latex",
+        description="Render one table from report files: the results files of `khabar evaluate` (by default those in "
+        "results/) or any outputs of `khabar score --format json` (each named by its file's stem). A file that is "
+        "no report is skipped with a warning.",
     )
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE", help="report files (default: every *.json in --dir)")
     p.add_argument("--dir", type=Path, default=RESULTS_DIR, help="where the results files are (default: results/)")
-    p.add_argument("--markdown", action="store_true", help="a Markdown table, as in the README")
+    p.add_argument("--format", choices=TABLE_FORMATS, default="table", help="table (default), markdown, latex or csv")
+    p.add_argument("--markdown", action="store_true", help="the Markdown table, as in the README (--format markdown)")
     p.add_argument("--update-readme", action="store_true", help="also write the Markdown table into README.md")
     p.set_defaults(func=results_command)

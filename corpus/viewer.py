@@ -8,7 +8,9 @@ speaker) and events (trigger, arguments with roles, attributes) below it.
 
 With a prediction file, entity mentions, event triggers and quote contents are matched against the gold
 by exact span and type, and every gold and predicted item is marked as correct, missed, spurious or of
-the wrong type; per-document scores stand at the top.
+the wrong type; per-document scores stand at the top, each row naming its layer: for entities, the
+headline of ``khabar score`` (strict over the flat layer, from the scorer) above the nested counts the
+marks show.
 
 Every mention element carries ``data-layer`` (gold or pred), ``data-id``, ``data-type``, ``data-start``
 and ``data-end`` (the whole mention's offsets, even when the element is one fragment of it), so that tests
@@ -106,6 +108,14 @@ def counts(outcomes: Iterable[Outcome]) -> Counts:
 
 LAYERS = ("entities", "events", "quotes")
 LAYER_TITLES = {"entities": "entity mentions", "events": "event triggers", "quotes": "quote contents"}
+HEADLINE = "entities-flat"
+"""The score-table row of ``khabar score``'s headline: strict F1 over the flat layer (outermost mentions)."""
+ROW_TITLES = {
+    HEADLINE: "entity mentions, flat layer (outermost): strict, the headline of khabar score",
+    "entities": "entity mentions, nested layer (every NER mention): exact span and type",
+    "events": "event triggers: exact span and subtype (trigger classification)",
+    "quotes": "quote contents: exact span and type",
+}
 
 
 def gold_items(doc: fmt.Document, layer: str, *, scored: bool = False) -> list[Item]:
@@ -369,20 +379,37 @@ def _legend(compared: Sequence[str]) -> str:
     return "".join(parts)
 
 
-def _score_table(rows: Sequence[tuple[str, Comparison]], compared: Sequence[str]) -> str:
-    """One row per document and compared layer (and per layer over all documents when there are several)."""
+def headline_counts(documents: Sequence[fmt.Document], predictions: Mapping[str, fmt.Prediction]) -> dict[str, Counts]:
+    """The official strict counts of the flat layer, per document id and (``"*"``) over all documents:
+    the headline ``khabar score`` reports, from the scorer itself."""
+    from khabar.scorers.core import OVERALL
+    from khabar.scorers.entities import score_entities
+
+    board = score_entities(gold=documents, predictions=predictions, layer="flat", unit="document", bootstrap=0).board
+    found = {unit[0]: board.unit_counts(i).get(("strict", OVERALL), Counts()) for i, unit in enumerate(board.units)}
+    return {**{doc.id: found.get(doc.id, Counts()) for doc in documents}, "*": board.total("strict")}
+
+
+def _score_table(rows: Sequence[tuple[str, Comparison]], compared: Sequence[str], headline: Mapping[str, Counts] | None) -> str:
+    """One row per document and compared layer (and per layer over all documents when there are several);
+    entities get two rows, the flat headline (``headline``, the scorer's counts) above the nested counts."""
     head = "".join(f"<th>{s}</th>" for s in STATUSES) + "<th>P</th><th>R</th><th>F1</th>"
+    shown = [HEADLINE, *compared] if headline is not None else list(compared)
     body = []
+
+    def counted(doc_id: str, layer: str, outcomes) -> Counts:
+        return headline[doc_id] if layer == HEADLINE else counts(outcomes())
+
     for doc_id, comparison in rows:
-        for i, layer in enumerate(compared):
-            name = f'<th rowspan="{len(compared)}"><a class="en" href="#doc-{escape(doc_id)}">{escape(doc_id)}</a></th>' if i == 0 else ""
-            body.append(_score_row(doc_id, layer, name, comparison.counts(layer)))
+        for i, layer in enumerate(shown):
+            name = f'<th rowspan="{len(shown)}"><a class="en" href="#doc-{escape(doc_id)}">{escape(doc_id)}</a></th>' if i == 0 else ""
+            body.append(_score_row(doc_id, layer, name, counted(doc_id, layer, lambda: comparison.outcomes[layer])))
     if len(rows) > 1:
-        for i, layer in enumerate(compared):
-            name = f'<th rowspan="{len(compared)}">all documents</th>' if i == 0 else ""
-            body.append(_score_row("*", layer, name, counts(o for _, c in rows for o in c.outcomes[layer])))
+        for i, layer in enumerate(shown):
+            name = f'<th rowspan="{len(shown)}">all documents</th>' if i == 0 else ""
+            body.append(_score_row("*", layer, name, counted("*", layer, lambda: (o for _, c in rows for o in c.outcomes[layer]))))
     return (
-        '<section class="scores" id="scores"><h2>Scores (exact span and type)</h2>'
+        '<section class="scores" id="scores"><h2>Scores: exact match, each row naming its layer</h2>'
         f"<table><thead><tr><th>document</th><th>layer</th>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table></section>"
     )
@@ -391,7 +418,7 @@ def _score_table(rows: Sequence[tuple[str, Comparison]], compared: Sequence[str]
 def _score_row(doc_id: str, layer: str, name_cell: str, counted: Counts) -> str:
     return (
         f'<tr data-doc="{escape(doc_id)}" data-layer="{layer}">{name_cell}'
-        f"<td>{escape(LAYER_TITLES[layer])}</td>{_count_cells(counted)}</tr>"
+        f"<td>{escape(ROW_TITLES[layer])}</td>{_count_cells(counted)}</tr>"
     )
 
 
@@ -525,7 +552,8 @@ def render_page(
     if len(documents) > 1:
         parts.append(_document_index(documents))
     if compared:
-        parts.append(_score_table([(doc_id, c) for doc_id, c in comparisons if c is not None], compared))
+        headline = headline_counts(documents, predictions) if "entities" in compared else None
+        parts.append(_score_table([(doc_id, c) for doc_id, c in comparisons if c is not None], compared, headline))
     by_id = dict(comparisons)
     parts.extend(_document_section(doc, by_id[doc.id]) for doc in documents)
     parts.append(f"{DIRECTION_PROBE}</body></html>\n")

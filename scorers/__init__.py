@@ -71,10 +71,19 @@ def score_task(
 
 
 def report_signature(
-    report, *, data_version: str, data_sha256: str, bootstrap: int, seed: int, split: str | None = None, **more: str
+    report,
+    *,
+    data_version: str,
+    data_sha256: str,
+    bootstrap: int,
+    seed: int,
+    split: str | None = None,
+    match: str | None = None,
+    **more: str,
 ) -> str:
     """The sacrebleu-style line that pins what a report measured: software and data versions, the data's
-    hash and split, task, layer, headline metric, resampling."""
+    hash and split, task, layer, metric (``match``; default the report's headline, its first), resampling
+    unit, resamples and seed."""
     from khabar.corpus.version import __version__
 
     return signature(
@@ -84,7 +93,8 @@ def report_signature(
         split=split,
         task=report.task,
         layer=report.options.get("layer"),
-        match=report.metrics[0],
+        match=match or report.metrics[0],
+        unit=report.options.get("unit"),
         resamples=bootstrap,
         seed=seed,
         **more,

@@ -2,7 +2,7 @@
 
 Every metric is computed in three steps:
 
-1. A task scorer matches predicted against gold items (:func:`greedy_match`) and tallies, for each
+1. A task scorer matches predicted against gold items (:func:`maximum_match`) and tallies, for each
    *unit* (a sentence or a document) and each ``(metric, label)`` key, one :class:`Counts`.
 2. Corpus figures are sums of unit counts (micro average; the label :data:`OVERALL` carries each
    metric's overall counts); the macro average is the mean F1 of the labels seen in gold or predictions.
@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import random
 from array import array
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -133,6 +133,77 @@ def greedy_match(candidates: Iterable[tuple[Any, int, int]]) -> list[tuple[int, 
             taken_gold.add(g)
             pairs.append((p, g, rank))
     return pairs
+
+
+def maximum_match(candidates: Iterable[tuple[tuple, int, int]], grown: Container | None = None) -> list[tuple[int, int, tuple]]:
+    """Pair predictions with gold items so that no pair of a better tier is lost to the order of taking.
+
+    ``candidates`` are ``(rank, prediction_index, gold_index)`` triples, ``rank`` a tuple whose first
+    element is the pair's *tier* (the credit it earns: tier 0 before tier 1 ...). Tier by tier, among the
+    items still free, pairs are first taken as :func:`greedy_match` takes them (best rank first), then
+    the matching is grown along augmenting paths (Kuhn's algorithm; each free prediction in index order,
+    its candidates in rank order) until no larger one exists in that tier. A greedy pairing of the
+    closest candidates can pair one prediction with the gold item another prediction needed, and so lose
+    a full-credit pair; this one holds as many pairs of the first tier as any matching can, then as many
+    of the next, and keeps every greedy choice that costs no pair. ``grown`` names the tiers grown so
+    (default: all); the others keep their greedy pairs (say, pairs that earn no credit whichever they are).
+    Returns ``(prediction_index, gold_index, rank)`` triples sorted by prediction, then gold item.
+    """
+    ordered = sorted(candidates)
+    chosen: dict[tuple[int, int], tuple] = {}
+    gold_of: dict[int, int] = {}
+    prediction_of: dict[int, int] = {}
+    start = 0
+    while start < len(ordered):
+        tier = ordered[start][0][0]
+        stop = start
+        while stop < len(ordered) and ordered[stop][0][0] == tier:
+            stop += 1
+        group = ordered[start:stop]
+        start = stop
+        edges: dict[int, list[int]] = {}
+        in_tier_gold: dict[int, int] = {}
+        in_tier_prediction: dict[int, int] = {}
+        for rank, p, g in group:  # in rank order: the greedy pass
+            if p in gold_of or g in prediction_of:
+                continue
+            edges.setdefault(p, []).append(g)
+            if p not in in_tier_gold and g not in in_tier_prediction:
+                in_tier_gold[p], in_tier_prediction[g] = g, p
+                chosen[p, g] = rank
+        # an augmenting path runs from a free prediction to a free gold item: no search without both
+        if (grown is None or tier in grown) and len(in_tier_gold) < len(edges) and len(in_tier_prediction) < len({g for targets in edges.values() for g in targets}):
+            grew = [_augment(p, edges, in_tier_gold, in_tier_prediction) for p in sorted(edges) if p not in in_tier_gold]
+            if any(grew):
+                for rank, p, g in reversed(group):  # the best rank of each pair now in the matching
+                    if in_tier_gold.get(p) == g:
+                        chosen[p, g] = rank
+        gold_of.update(in_tier_gold)
+        prediction_of.update(in_tier_prediction)
+    return sorted((p, g, chosen[p, g]) for p, g in gold_of.items())
+
+
+def _augment(root: int, edges: Mapping[int, Sequence[int]], gold_of: dict[int, int], prediction_of: dict[int, int]) -> bool:
+    """Grow the matching by one pair along an augmenting path from the free prediction ``root``, if one
+    exists (an iterative depth-first search: a chain of contested spans may be long)."""
+    visited: set[int] = set()
+    path: list[list] = [[root, iter(edges[root]), None]]
+    while path:
+        frame = path[-1]
+        for g in frame[1]:
+            if g in visited:
+                continue
+            visited.add(g)
+            frame[2] = g
+            if g not in prediction_of:
+                for p, _, chosen in path:
+                    gold_of[p], prediction_of[chosen] = chosen, p
+                return True
+            path.append([prediction_of[g], iter(edges.get(prediction_of[g], ())), None])
+            break
+        else:
+            path.pop()
+    return False
 
 
 def overlapping_pairs(predicted: Sequence[tuple], gold: Sequence[tuple]) -> list[tuple[int, int]]:
@@ -632,6 +703,7 @@ def signature(
     split: str | None = None,
     layer: str | None = None,
     match: str | None = None,
+    unit: str | None = None,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     **more: str,
@@ -639,13 +711,13 @@ def signature(
     """The reproducibility signature, in sacrebleu's style: every choice that changes a number.
 
     >>> signature(version="0.1.0", data_version="0.2.0", data_sha256="f36ad5bd00", split="test", task="entities",
-    ...           layer="flat", match="strict")
-    'khabar:0.1.0|data:0.2.0+f36ad5bd|split:test|task:entities|layer:flat|match:strict|boot:1000|seed:12345'
+    ...           layer="flat", match="strict", unit="document")
+    'khabar:0.1.0|data:0.2.0+f36ad5bd|split:test|task:entities|layer:flat|match:strict|unit:document|boot:1000|seed:12345'
     """
     parts = [f"khabar:{version}", f"data:{data_version}+{data_sha256[:8]}"]
     parts += [f"split:{split}"] if split is not None else []
     parts += [f"task:{task}"]
-    parts += [f"{name}:{value}" for name, value in (("layer", layer), ("match", match)) if value is not None]
+    parts += [f"{name}:{value}" for name, value in (("layer", layer), ("match", match), ("unit", unit)) if value is not None]
     parts += [f"{name}:{value}" for name, value in more.items()]
     parts += [f"boot:{resamples}", f"seed:{seed}"]
     return "|".join(parts)

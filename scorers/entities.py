@@ -3,8 +3,9 @@ clitic-tolerant boundary match for Arabic.
 
 An entity is a plain ``(start, end, type)`` tuple (end-exclusive offsets). For each document both sides
 are de-duplicated (a span predicted twice counts once) and sorted, and each metric pairs predictions
-with gold entities by :func:`khabar.scorers.core.greedy_match` over the pairs that overlap, best rank
-first (see ``docs/metrics.md`` for the table of ranks):
+with gold entities by :func:`khabar.scorers.core.maximum_match` over the pairs that overlap: as many
+full-credit pairs as any one-to-one pairing has, the best-ranked first (see ``docs/metrics.md`` for the
+table of ranks):
 
 ==============  =================================================  ==============================
 metric          a pair earns full credit when                       other overlapping pairs
@@ -42,7 +43,7 @@ from khabar.scorers.core import (
     Tally,
     TooManyOverlaps,
     UnitId,
-    greedy_match,
+    maximum_match,
     overlapping_index_pairs,
     span_columns,
 )
@@ -194,11 +195,17 @@ def _overlapping(
 
 
 def _resolve(pairs: Sequence[_Pair], rank: Rank) -> list[tuple[_Pair, str]]:
-    """The pairs that ``rank`` chooses (:func:`~khabar.scorers.core.greedy_match`), with their credit."""
+    """The pairs that ``rank`` chooses (:func:`~khabar.scorers.core.maximum_match`), with their credit."""
     ranks = {(pair.p, pair.g): rank(pair) for pair in pairs}
     by_index = {(pair.p, pair.g): pair for pair in pairs}
-    chosen = greedy_match((r, p, g) for (p, g), (r, _) in ranks.items())
+    chosen = maximum_match(((r, p, g) for (p, g), (r, _) in ranks.items()), grown=_credited_tiers(ranks.values()))
     return [(by_index[p, g], ranks[p, g][1]) for p, g, _ in chosen]
+
+
+def _credited_tiers(ranked: Iterable[tuple[tuple[int, int], str]]) -> set[int]:
+    """The tiers whose pairs earn credit: the ones :func:`~khabar.scorers.core.maximum_match` grows to a
+    maximum (more incorrect pairs would change no score, only which errors are called incorrect)."""
+    return {rank[0] for rank, credit in ranked if credit != INCORRECT}
 
 
 def match(
@@ -556,12 +563,14 @@ def _record_contested(
         primary = np.array([r[0][0] for r in ranked])[combo_of]
         secondary = np.array([r[0][1] for r in ranked])[combo_of]
         credit = np.array([fields.index(_FIELD[r[1]]) for r in ranked])[combo_of]
+        grown = _credited_tiers(ranked)
         for scope, per_type in ((np.arange(len(p)), False), (np.flatnonzero(same_type), True)):
-            order = (per_type, primary[scope].tobytes(), secondary[scope].tobytes())
+            order = (per_type, tuple(sorted(grown)), primary[scope].tobytes(), secondary[scope].tobytes())
             if order not in matchings:
                 candidates = zip(zip(primary[scope].tolist(), secondary[scope].tolist()), p[scope].tolist(), g[scope].tolist())
                 position = {(a, b): i for i, a, b in zip(scope.tolist(), p[scope].tolist(), g[scope].tolist())}
-                matchings[order] = np.array([position[a, b] for a, b, _ in greedy_match(candidates)], dtype=np.int64)
+                chosen = maximum_match(candidates, grown=grown)
+                matchings[order] = np.array([position[a, b] for a, b, _ in chosen], dtype=np.int64)
             matched = matchings[order]
             paired = np.zeros(len(predicted.start), dtype=bool)
             paired[p[matched]] = True

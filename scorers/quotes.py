@@ -37,7 +37,7 @@ from khabar.scorers.core import (
     Key,
     Tally,
     UnitId,
-    greedy_match,
+    maximum_match,
     overlapping_pairs,
 )
 from khabar.scorers.keys import count_once, first_units, record_keys
@@ -99,10 +99,11 @@ def match_quotes(
     """One-to-one ``(prediction_index, gold_index)`` pairs of quotes whose contents share a token; both
     sides in canonical order (sorted by content).
 
-    Pairs are taken greedily (:func:`khabar.scorers.core.greedy_match`): most shared tokens first, ties to
-    the earlier prediction then the earlier gold quote in canonical order; with ``prefer_right_speaker``
-    a pair with the right speaker goes before any pair without, so that a right attribution is never
-    lost to a larger overlap with another quote.
+    Pairs are taken by :func:`khabar.scorers.core.maximum_match`: most shared tokens first, ties to the
+    earlier prediction then the earlier gold quote in canonical order, grown to as many pairs as any
+    one-to-one pairing has; with ``prefer_right_speaker`` pairs with the right speaker form the first
+    tier, so that no right attribution is lost to a larger overlap with another quote or to the order of
+    taking.
     """
     predicted_tokens = [tokens.within(q.content) for q in predicted]
     gold_tokens = [tokens.within(q.content) for q in gold]
@@ -112,7 +113,7 @@ def match_quotes(
         if shared:
             wrong = prefer_right_speaker and not speaker_is_right(gold[g], predicted[p])
             candidates.append(((wrong, -shared), p, g))
-    return sorted((p, g) for p, g, _ in greedy_match(candidates))
+    return sorted((p, g) for p, g, _ in maximum_match(candidates))
 
 
 def _as_spans(ranges: Sequence[range]) -> list[tuple[int, int]]:

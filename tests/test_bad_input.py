@@ -74,11 +74,37 @@ def _prediction_cases(doc: fmt.Document) -> dict[str, tuple[str, str]]:
         ),
         "unknown event subtype": (
             record(i, events=[{**trigger, "type": "Life:Nope"}]),
-            f" ({i}): events[0].type: 'Life:Nope' is not one of the allowed values",
+            f" ({i}): events[0].type: 'Life:Nope' is not one of the allowed values (did you mean 'Life:Die'?)",
+        ),
+        "tag instead of a type": (
+            record(i, entities=[{"start": 0, "end": 3, "type": "B-GPE"}]),
+            f" ({i}): entities[0].type: 'B-GPE' is not one of the allowed values (did you mean 'GPE'?)",
+        ),
+        "another corpus's type": (
+            record(i, entities=[{"start": 0, "end": 3, "type": "PER"}]),
+            f" ({i}): entities[0].type: 'PER' is not one of the allowed values (did you mean 'PERS'?)",
+        ),
+        "subtype without its type": (
+            record(i, events=[{**trigger, "type": "Meet"}]),
+            f" ({i}): events[0].type: 'Meet' is not one of the allowed values (did you mean 'Contact:Meet'?)",
+        ),
+        "misspelt role": (
+            record(i, events=[{**trigger, "arguments": [{"role": "attackers", "start": 0, "end": 3}]}]),
+            f" ({i}): events[0].arguments[0].role: 'attackers' is not a role of Conflict:Attack (did you mean 'Attacker'?); "
+            f"its roles: {', '.join(fmt.labels()['event_roles']['Conflict:Attack'])}",
+        ),
+        "score that is not a number": (
+            record(i, entities=[{"start": 0, "end": 3, "type": "PERS", "score": "high"}]),
+            f" ({i}): entities[0].score: 'high' is not of type 'number'",
+        ),
+        "score that is not finite": (
+            record(i, entities=[{"start": 0, "end": 3, "type": "PERS", "score": float("nan")}]),
+            f" ({i}): entities[0].score: nan is not a finite number",
         ),
         "role of another subtype": (
             record(i, events=[{**trigger, "arguments": [{"role": "Buyer", "start": 0, "end": 3}]}]),
-            f" ({i}): events[0].arguments[0].role: 'Buyer' is not a role of Conflict:Attack",
+            f" ({i}): events[0].arguments[0].role: 'Buyer' is not a role of Conflict:Attack; "
+            f"its roles: {', '.join(fmt.labels()['event_roles']['Conflict:Attack'])}",
         ),
         "extra field": (record(i, entities=[], score=1), f" ({i}): Additional properties are not allowed ('score' was unexpected)"),
         "missing id": (json.dumps({"entities": []}) + "\n", ": 'id' is a required property"),
@@ -193,7 +219,7 @@ def test_conll_byte_order_mark_tabs_crlf_and_last_line_without_newline(tmp_path)
     expected = run_khabar("score", "--conll", str(plain), "--bootstrap", "0", "--format", "json")
     result = run_khabar("score", "--conll", str(odd), "--bootstrap", "0", "--format", "json")
     assert result.returncode == 0, result.stderr
-    strip = lambda out: {k: v for k, v in json.loads(out).items() if k != "signature"}  # noqa: E731 (the file hash differs)
+    strip = lambda out: {k: v for k, v in json.loads(out)["entities"].items() if k != "signature"}  # noqa: E731 (the file hash differs)
     assert strip(result.stdout) == strip(expected.stdout)
     assert odd.read_bytes() == before
 

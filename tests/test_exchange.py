@@ -310,7 +310,7 @@ def test_from_tags_writes_the_token_extent_of_each_tagged_chunk_and_khabar_score
     assert written == expected
     score = run_khabar("score", str(out), "--split", "all", "--task", "entities", "--bootstrap", "0", "--format", "json")
     assert score.returncode == 0, score.stderr
-    metrics = json.loads(score.stdout)["metrics"]
+    metrics = json.loads(score.stdout)["entities"]["metrics"]
     assert metrics["strict_clitic"]["overall"]["f1"] >= metrics["strict"]["overall"]["f1"] > 0
 
 

@@ -167,7 +167,7 @@ def check_scored(case) -> None:
         assert code == 0, err
         assert run(*argv)[1] == out  # byte-identical
         assert (gold.read_bytes(), pred.read_bytes()) == before
-    report = json.loads(out)
+    report = json.loads(out)["entities"]
     for metric in ("strict", "exact"):
         matched = predicted_total = gold_total = 0
         for doc, prediction in zip(documents, predictions):
@@ -265,7 +265,7 @@ def check_conll(case) -> None:
         refused_naming(path, code, out, err)
         return
     assert code == 0, err
-    row = json.loads(out)["metrics"]["strict"]["overall"]
+    row = json.loads(out)["entities"]["metrics"]["strict"]["overall"]
     assert (row["tp"], row["predicted"], row["gold"]) == (len(gold_chunks & predicted_chunks), len(predicted_chunks), len(gold_chunks))
 
 

@@ -34,7 +34,41 @@ def test_results_files_carry_signatures_of_this_data_and_split(tmp_path):
         assert result["split"] == split
         reports = result["reports"]
         submitted = set(json.loads((path.parent / f"{path.stem}.predictions.jsonl").read_text(encoding="utf-8").splitlines()[0])) - {"id"}
-        assert {r["task"] for r in reports} == submitted, "every layer a baseline writes is scored, and only those"
-        for report in reports:
+        assert set(reports) == submitted, "every layer a baseline writes is scored, and only those"
+        for task, report in reports.items():
+            assert report["task"] == task
             assert f"|data:{version}+{sha256[:8]}|split:{split}|" in report["signature"]
             assert report["bootstrap"]["resamples"] == 1000
+
+
+def test_results_renders_any_report_files_and_skips_foreign_ones(tmp_path):
+    # two `khabar score --format json` outputs (the rules and trivial predictions, entities only), a
+    # baseline results file, a JSON file of something else and a file that is not JSON at all
+    for name in ("rules", "trivial"):
+        scored = run_khabar("score", str(fmt.ROOT / "results" / f"{name}.predictions.jsonl"), "--task", "entities", "--format", "json")
+        assert scored.returncode == 0, scored.stderr
+        (tmp_path / f"mine-{name}.json").write_text(scored.stdout, encoding="utf-8")
+    (tmp_path / "other.json").write_text('{"name": "a package.json", "version": "1"}\n', encoding="utf-8")
+    (tmp_path / "broken.json").write_text("[1, 2,\n", encoding="utf-8")
+    files = [str(tmp_path / name) for name in ("mine-rules.json", "mine-trivial.json", "other.json", "broken.json")]
+    result = run_khabar("results", *files, str(fmt.ROOT / "results" / "crf.json"), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == 2 and all(line.startswith("warning: ") and "(skipped)" in line for line in warnings)
+    assert "other.json: not a Khabar report" in warnings[0] and "broken.json:2: not JSON" in warnings[1]
+    rows = {row.split(",")[0]: row.split(",") for row in result.stdout.splitlines()[1:]}
+
+    def committed(name):  # the entities headline of the committed results file, the README's figure
+        overall = fmt.read_json_file(fmt.ROOT / "results" / f"{name}.json")["reports"]["entities"]["metrics"]["strict"]["overall"]
+        return 100 * overall["f1"], 100 * (overall["f1_interval"][1] - overall["f1_interval"][0]) / 2
+
+    expected = {"crf": committed("crf"), "mine-rules": committed("rules"), "mine-trivial": committed("trivial")}
+    assert {name: float(row[1]) for name, row in rows.items()} == {name: round(f1, 2) for name, (f1, _) in expected.items()}
+    assert all(row[4] == "" for row in rows.values()), "no quotes were scored"
+    latex = run_khabar("results", files[0], "--format", "latex").stdout
+    f1, half_width = expected["mine-rules"]
+    assert latex.startswith("\\begin{tabular}{lrrr}")
+    assert f"mine-rules & {f1:.1f} $\\pm$ {half_width:.1f} & --- & --- \\\\" in latex
+    nothing = run_khabar("results", files[2])
+    assert nothing.returncode == 2 and nothing.stdout == "" and "no report among the files given" in nothing.stderr

@@ -15,6 +15,7 @@ from khabar.scorers.core import (
     bootstrap,
     choose_unit,
     greedy_match,
+    maximum_match,
     overlapping_index_pairs,
     overlapping_pairs,
     paired_tests,
@@ -65,6 +66,55 @@ def test_greedy_match_takes_best_rank_then_earliest_prediction_then_earliest_gol
     candidates = [(1, 0, 0), (0, 2, 0), (0, 1, 0), (1, 2, 1)]
     assert greedy_match(candidates) == [(1, 0, 0), (2, 1, 1)]
     assert greedy_match(reversed(candidates)) == greedy_match(candidates)
+
+
+def test_maximum_match_recovers_the_pair_greedy_loses():
+    # prediction 0 can only take gold 0; prediction 1 prefers gold 0 (rank (0, 0)) but can take gold 1.
+    # Greedy gives gold 0 to prediction 1 and leaves prediction 0 unpaired (1 pair); the maximum is 2.
+    candidates = [((0, 3), 0, 0), ((0, 0), 1, 0), ((0, 1), 1, 1)]
+    assert [(p, g) for p, g, _ in greedy_match(candidates)] == [(1, 0)]
+    assert maximum_match(candidates) == [(0, 0, (0, 3)), (1, 1, (0, 1))]
+
+
+def test_maximum_match_fills_a_later_tier_only_with_items_left_free():
+    # the tier-0 pairs (0, 0) and (1, 1) both stand; the tier-1 pair (0, 1) would need both taken items
+    candidates = [((1, 0), 0, 1), ((0, 5), 0, 0), ((0, 5), 1, 1), ((1, 0), 2, 0)]
+    assert [(p, g) for p, g, _ in maximum_match(candidates)] == [(0, 0), (1, 1)]
+
+
+def _most_pairs(candidates, tier, free_predictions=None, free_gold=None):
+    """Brute force: the largest number of one-to-one pairs of ``tier`` among the items given free."""
+    edges = {(p, g) for r, p, g in candidates if r[0] == tier}
+    edges = {(p, g) for p, g in edges if free_predictions is None or (p in free_predictions and g in free_gold)}
+    predictions = sorted({p for p, _ in edges})
+
+    def best(i, used):
+        if i == len(predictions):
+            return 0
+        return max([best(i + 1, used)] + [1 + best(i + 1, used | {g}) for p, g in edges if p == predictions[i] and g not in used])
+
+    return best(0, frozenset())
+
+
+def test_maximum_match_equals_brute_force_maximum_on_random_cases():
+    rng = random.Random(7)
+    for _ in range(500):
+        n_pred, n_gold = rng.randint(1, 5), rng.randint(1, 5)
+        candidates = [
+            ((rng.randint(0, 1), rng.randint(0, 3)), p, g)
+            for p in range(n_pred)
+            for g in range(n_gold)
+            if rng.random() < 0.45
+        ]
+        pairs = maximum_match(candidates)
+        assert len({p for p, _, _ in pairs}) == len({g for _, g, _ in pairs}) == len(pairs)
+        assert {(p, g) for p, g, _ in pairs} <= {(p, g) for _, p, g in candidates}
+        # as many tier-0 pairs as any matching; then as many tier-1 pairs as the items left free allow
+        assert sum(r[0] == 0 for _, _, r in pairs) == _most_pairs(candidates, 0), candidates
+        free_predictions = set(range(n_pred)) - {p for p, _, r in pairs if r[0] == 0}
+        free_gold = set(range(n_gold)) - {g for _, g, r in pairs if r[0] == 0}
+        assert sum(r[0] == 1 for _, _, r in pairs) == _most_pairs(candidates, 1, free_predictions, free_gold), candidates
+        assert maximum_match(reversed(candidates)) == pairs
 
 
 def _random_spans(rng, n, length=60):

@@ -272,6 +272,61 @@ def test_equal_to_nervaluate_wherever_matching_is_unambiguous(nested):
         assert compared["overall"] > 0.5 * possible["overall"]
 
 
+def test_type_schema_pairs_for_the_most_full_credit_pairs():
+    # The issue's case: predicted (2,5) is closest to gold (2,5) (distance 0), but taking that pair leaves
+    # predicted (0,3), which overlaps only gold (2,5), unpaired. Pairing (0,3)-(2,5) and (2,5)-(3,5)
+    # gives 2 same-type pairs: tp 2, no fp, no fn (P = R = F1 = 1). Greedy by distance gave tp 1.
+    gold = [(2, 5, "PERS"), (3, 5, "PERS")]
+    predicted = [(0, 3, "PERS"), (2, 5, "PERS")]
+    counts = _totals(gold, predicted, metrics=SCHEMAS)
+    assert counts["type", OVERALL] == Counts(tp=2)
+    assert counts["type", "PERS"] == Counts(tp=2)
+    assert _nervaluate_counts(gold, predicted)["type", OVERALL].tp == 2
+    # strict and exact keep their one same-span pair; the other two entities are no pair (no overlap left)
+    assert counts["strict", OVERALL].tp == 1
+
+
+def _most_pairs(gold, predicted, full_credit):
+    """Brute force: the largest number of overlapping one-to-one pairs that earn full credit."""
+
+    def best(i, used):
+        if i == len(predicted):
+            return 0
+        options = [best(i + 1, used)]
+        for j, g in enumerate(gold):
+            if j not in used and max(predicted[i][0], g[0]) < min(predicted[i][1], g[1]) and full_credit(predicted[i], g):
+                options.append(1 + best(i + 1, used | {j}))
+        return max(options)
+
+    return best(0, frozenset())
+
+
+FULL_CREDIT = {
+    "strict": lambda p, g: p == g,
+    "exact": lambda p, g: p[:2] == g[:2],
+    "partial": lambda p, g: p[:2] == g[:2],
+    "type": lambda p, g: p[2] == g[2],
+}
+
+
+def test_full_credit_pairs_are_the_brute_force_maximum_and_never_below_nervaluate():
+    rng = random.Random(4242)
+    for _ in range(300):
+        gold = layer_of(_gold_document(rng, 24, True), "nested")
+        predicted = layer_of(_perturb(rng, gold, 24), "nested")
+        if len(gold) > 7 or len(predicted) > 7:
+            continue
+        ours = _totals(gold, predicted, metrics=SCHEMAS)
+        theirs = _nervaluate_counts(gold, predicted)
+        for metric, full_credit in FULL_CREDIT.items():
+            tp = ours.get((metric, OVERALL), Counts()).tp
+            assert tp == _most_pairs(gold, predicted, full_credit), (metric, gold, predicted)
+            assert tp >= theirs[metric, OVERALL].tp, (metric, gold, predicted)
+            for label in {e[2] for e in gold} & {e[2] for e in predicted}:
+                of_type = ([e for e in gold if e[2] == label], [e for e in predicted if e[2] == label])
+                assert ours[metric, label].tp == _most_pairs(*of_type, full_credit), (metric, label, gold, predicted)
+
+
 def test_strict_is_the_set_intersection_even_under_competition():
     rng = random.Random(11)
     for _ in range(300):

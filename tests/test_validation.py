@@ -75,7 +75,7 @@ CASES = {
     "reversed span": (reverse, lambda d: f"entities[0].start: {d['entities'][0]['end']} is not before end {d['entities'][0]['start']}"),
     "span text mismatch": (wrong_text, lambda d: f'entities[0].text: "طهران" does not match the text at {d["entities"][0]["start"]}:{d["entities"][0]["end"]}, "{d["entities"][0]["text"]}"'),
     "duplicate id": (duplicate_id, lambda d: f"entities[1].id: duplicate id {d['entities'][0]['id']!r} (first used at entities[0].id)"),
-    "bad label": (bad_label, lambda d: "entities[0].type: 'PERSON' is not one of the allowed values"),
+    "bad label": (bad_label, lambda d: "entities[0].type: 'PERSON' is not one of the allowed values (did you mean 'PERS'?)"),
     "wrong field type": (wrong_type, lambda d: "entities[0].start: '0' is not of type 'integer'"),
     "dangling argument": (dangling_argument, lambda d: "arguments[0].mention: unknown mention 'T9999'"),
     "dangling source": (dangling_source, lambda d: ".source: unknown mention 'T9999'"),

@@ -333,7 +333,12 @@ def test_scores_at_the_top_are_exact_match_counts(handmade_data, prediction_file
     # Entities (see PREDICTION): 2, 1, 2, 2; P 2/5 = 40.0, R 2/5 = 40.0, F1 40.0.
     # Event triggers: the one gold trigger is predicted with another subtype: 0, 1, 0, 0, all ratios 0.
     # Quotes were not submitted, so they have no row.
+    # The headline row, strict over the flat layer as khabar score counts it: the gold's outermost
+    # mentions are T1, T3, T4, T6 (T2 lies inside T1); the predictions inside another (الخارجية) drop out.
+    # T3 and T4 correct; T1's span typed ORG is the wrong-type pair; the crossing PERS, left without a gold
+    # item, is spurious; T6 is missed: 2, 1, 1, 1; P = R = 2/4 = 50.0, F1 50.0.
     assert rows == {
+        (HANDMADE.id, "entities-flat"): ["2", "1", "1", "1", "50.0", "50.0", "50.0"],
         (HANDMADE.id, "entities"): ["2", "1", "2", "2", "40.0", "40.0", "40.0"],
         (HANDMADE.id, "events"): ["0", "1", "0", "0", "0.0", "0.0", "0.0"],
     }
@@ -391,6 +396,23 @@ def test_a_page_of_several_documents_opens_with_an_index_linking_each(corpus):
     assert f'<td class="en">{doc.meta["split"]}</td>' in index and '<td class="en">test</td>' in index
     assert 'id="doc-zz_copy"' in page
     assert '<nav class="index">' not in render_page([doc])
+
+
+def test_the_headline_row_is_khabar_scores_strict_flat_figure():
+    # results/viewer.html's system (the rules baseline) on the test split: the "all documents" headline
+    # row is the F1 the results table reports for it, the nested row another figure, named as such
+    from khabar.corpus.results import reported_split
+    from khabar.scorers.entities import score_entities
+
+    documents = fmt.load_corpus(split=reported_split())
+    predictions = fmt.read_predictions(fmt.ROOT / "results" / "rules.predictions.jsonl", {doc.id: doc for doc in documents})
+    page = render_page(documents, predictions, system="rules")
+    rows = ScoreRows(page).rows
+    official = score_entities(gold=documents, predictions=predictions, layer="flat", bootstrap=0).counts("strict")
+    assert rows["*", "entities-flat"][-1] == f"{100 * official.f1:.1f}"
+    nested = score_entities(gold=documents, predictions=predictions, layer="nested", bootstrap=0).counts("strict")
+    assert rows["*", "entities"][-1] == f"{100 * nested.f1:.1f}" != rows["*", "entities-flat"][-1]
+    assert "flat layer (outermost): strict, the headline of khabar score" in page and "nested layer (every NER mention)" in page
 
 
 def test_values_are_marked_in_the_text_and_named_in_the_event_table():
