@@ -9,6 +9,7 @@ resolve each one and the guidelines can be fixed where a disagreement shows a ga
 from __future__ import annotations
 
 import argparse
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -155,29 +156,39 @@ def _cluster_disagreements(a, b, show):
 
 
 def _quote_disagreements(a, b, show):
+    """Quotes are paired by content span; where one content has several quotes (one statement of two
+    coordinated speakers), identical quotes pair first, and the rest pair in text order."""
+
     def key(doc, q):
         speaker = doc.cluster(q.speaker).canonical if q.speaker else None
         cue = (q.cue.start, q.cue.end) if q.cue else None
         return (q.content.start, q.content.end), q.type, cue, speaker
 
-    quotes_a = [key(a, q) for q in a.quotes]
-    quotes_b = [key(b, q) for q in b.quotes]
-    for side, mine, theirs in (("A", quotes_a, quotes_b), ("B", quotes_b, quotes_a)):
-        for content, qtype, cue, speaker in mine:
-            same = [t for t in theirs if t[0] == content]
-            overlapping = [t for t in theirs if t[0][0] < content[1] and content[0] < t[0][1]]
-            if same:
-                other = same[0]
-                if side == "A":
-                    for name, x, y in (("quote type", qtype, other[1]), ("quote cue", cue, other[2]), ("quote speaker", speaker, other[3])):
-                        if x != y:
-                            yield name, f"quote {show(*content)}: A {_brief(x)}, B {_brief(y)}"
-            elif overlapping:
-                if side == "A":
-                    others = "; ".join(show(*t[0]) for t in overlapping)
-                    yield "quote boundary", f"A {show(*content)} vs B {others}"
-            else:
-                yield "quote missing", f"only {side} has {qtype} quote {show(*content)} (speaker {speaker})"
+    by_content: dict[tuple[int, int], tuple[list, list]] = defaultdict(lambda: ([], []))
+    for side, doc in ((0, a), (1, b)):
+        for q in doc.quotes:
+            k = key(doc, q)
+            by_content[k[0]][side].append(k)
+    contents = sorted(by_content)
+    for content in contents:
+        mine, theirs = (sorted(keys, key=repr) for keys in by_content[content])
+        for k in list(mine):
+            if k in theirs:
+                mine.remove(k)
+                theirs.remove(k)
+        for x, y in zip(mine, theirs):
+            for name, i in (("quote type", 1), ("quote cue", 2), ("quote speaker", 3)):
+                if x[i] != y[i]:
+                    yield name, f"quote {show(*content)}: A {_brief(x[i])}, B {_brief(y[i])}"
+        paired = min(len(mine), len(theirs))
+        for side, rest, other_side in (("A", mine[paired:], 1), ("B", theirs[paired:], 0)):
+            for _, qtype, _, speaker in rest:
+                overlapping = [c for c in contents if by_content[c][other_side] and c != content and c[0] < content[1] and content[0] < c[1]]
+                if overlapping and not by_content[content][other_side]:
+                    if side == "A":
+                        yield "quote boundary", f"A {show(*content)} vs B {'; '.join(show(*c) for c in overlapping)}"
+                else:
+                    yield "quote missing", f"only {side} has {qtype} quote {show(*content)} (speaker {speaker})"
 
 
 def _brief(value) -> str:
@@ -236,26 +247,35 @@ def per_document_table(docs_a: Sequence[fmt.Document], docs_b: Sequence[fmt.Docu
     for a, b in zip(docs_a, docs_b):
         found = {(layer, measure): f1 for layer, measure, f1 in agreement_table([a], [b])}
         empty = _empty_layers([a], [b])
-        cells = ["—" if empty[layer] else f"{100 * found[(layer, measure)]:.1f}" for layer, measure, _ in PER_DOCUMENT]
+        cells = ["—" if empty[_counted(layer, measure)] else f"{100 * found[(layer, measure)]:.1f}" for layer, measure, _ in PER_DOCUMENT]
         lines.append(f"| {a.id} | " + " | ".join(cells) + " |")
     return lines
 
 
 def _empty_layers(docs_a: Sequence[fmt.Document], docs_b: Sequence[fmt.Document]) -> dict[str, bool]:
-    """The layers neither side annotated anything in: their F1 is undefined, not 0."""
+    """The layers (and event arguments) neither side annotated anything in: their F1 is undefined, not 0."""
     docs = [*docs_a, *docs_b]
     return {
         "entities": False,
         "values": not any(d.values for d in docs),
         "quotes": not any(d.quotes for d in docs),
         "events": not any(d.events for d in docs),
+        "arguments": not any(e.arguments for d in docs for e in d.events),
+        "arguments without Time-*": not any(not a.role.startswith("Time-") for d in docs for e in d.events for a in e.arguments),
     }
+
+
+def _counted(layer: str, measure: str) -> str:
+    """What a measure counts, for `_empty_layers`: an argument measure counts arguments, not events."""
+    if layer != "events" or not measure.startswith("argument"):
+        return layer
+    return "arguments without Time-*" if measure.endswith("notime") else "arguments"
 
 
 def render(docs_a, docs_b) -> str:
     empty = _empty_layers(docs_a, docs_b)
     lines = ["| layer | measure | F1 (B against A) |", "|---|---|---:|"]
-    lines += [f"| {layer} | {measure} | {'—' if empty[layer] else f'{100 * f1:.1f}'} |" for layer, measure, f1 in agreement_table(docs_a, docs_b)]
+    lines += [f"| {layer} | {measure} | {'—' if empty[_counted(layer, measure)] else f'{100 * f1:.1f}'} |" for layer, measure, f1 in agreement_table(docs_a, docs_b)]
     lines.append("")
     if len(docs_a) > 1:
         lines += ["Per document:", "", *per_document_table(docs_a, docs_b), ""]

@@ -119,3 +119,36 @@ def test_a_layer_neither_pass_annotated_has_no_agreement_figure():
     rows = {line.split(" | ")[1]: line.split(" | ")[-1] for line in table.splitlines() if line.startswith("| ") and "measure" not in line and "---" not in line}
     assert rows["flat mentions, exact span and type"] == "100.0 |"
     assert rows["end_to_end"] == "— |" and rows["trigger_classification"] == "— |"
+
+
+def test_events_without_arguments_on_either_side_have_no_argument_figure():
+    # both passes: one Meet event with no argument; triggers agree (100), argument F1 is 0/0: —, and
+    # the Time-less argument measures likewise; the per-document table shows — in its arguments column
+    text = "التقى علي بسعيد."
+    event = fmt.Event("V1", "Contact:Meet", fmt.Span(0, 5), (), "Asserted", "Positive", "Specific", "Past", "C1")
+    mention = fmt.Mention("T1", 6, 9, "علي", "PERS", "name", "E1")
+    doc = fmt.Document("x", text, {}, entities=(mention,), clusters=(fmt.Cluster("E1", "PERS", "علي"),), events=(event,))
+    rows = {line.split(" | ")[1]: line.split(" | ")[-1] for line in agreement.render([doc], [doc]).splitlines() if line.startswith("| events")}
+    assert rows["trigger_classification"] == "100.0 |"
+    assert rows["argument_classification"] == "— |" and rows["argument_identification_notime"] == "— |"
+    assert agreement.per_document_table([doc], [doc])[-1] == "| x | 100.0 | 100.0 | — | 100.0 | — |"
+
+
+def test_one_statement_of_two_speakers_pairs_quote_by_quote():
+    # two quotes share cue and content and differ in speaker (two coordinated speakers, guidelines 3.6);
+    # the same two in the other pass, listed in the other order, are no disagreement; a pass with only
+    # the first speaker's quote misses the second one, and nothing else
+    text = "وقال علي وسعيد إن الوضع صعب."
+    mentions = (fmt.Mention("T1", 5, 8, "علي", "PERS", "name", "E1"), fmt.Mention("T2", 10, 14, "سعيد", "PERS", "name", "E2"))
+    clusters = (fmt.Cluster("E1", "PERS", "علي"), fmt.Cluster("E2", "PERS", "سعيد"))
+    first = fmt.Quote("Q1", "indirect", fmt.Span(18, 27), fmt.Span(1, 4), "T1", "E1")
+    second = fmt.Quote("Q2", "indirect", fmt.Span(18, 27), fmt.Span(1, 4), "T2", "E2")
+
+    def doc(*quotes: fmt.Quote) -> fmt.Document:
+        return fmt.Document("q", text, {}, entities=mentions, clusters=clusters, quotes=quotes)
+
+    assert text[18:27] == "الوضع صعب" and text[1:4] == "قال"
+    assert list(agreement.disagreements(doc(first, second), doc(second, first))) == []
+    assert list(agreement.disagreements(doc(first, second), doc(first))) == [
+        ("quote missing", "only A has indirect quote 18:27 «الوضع صعب» (speaker سعيد)")
+    ]

@@ -521,13 +521,21 @@ def test_write_text_replaces_the_file_whole_with_the_usual_mode(tmp_path):
 
 
 def test_adversarial_overlap_is_refused_in_bounded_time(tmp_path, corpus):
-    """5,000 long predicted entities, each covering most of its document's mentions: about 200,000
-    candidate pairs, past the bound of 16 a span beyond 100,000 (benchmarks/overlap_bound.py measures
-    time and memory of the 50,000-entity case)."""
+    """Long predicted entities, each covering most of its document's mentions, enough of them that the
+    candidate pairs are twice the bound of 16 a span beyond 100,000, whatever the corpus size
+    (benchmarks/overlap_bound.py measures time and memory of the 50,000-entity case)."""
+    from khabar.scorers.core import PAIRS_ALLOWED, PAIRS_PER_ITEM
+
+    gold_mentions = sum(len(fmt.ner_mentions(doc)) for doc in corpus)
+    # m spans a document cover about all gold mentions: pairs ≈ m·G against the bound A + 16·(m·D + G);
+    # twice the bound needs m·(G − 32·D) > 2·(A + 16·G)
+    margin = gold_mentions - 2 * PAIRS_PER_ITEM * len(corpus)
+    assert margin > 0, "too few gold mentions a document for this case"
+    per_document = 2 * (PAIRS_ALLOWED + PAIRS_PER_ITEM * gold_mentions) // margin + 1
     records = []
-    for i, doc in enumerate(corpus):
+    for doc in corpus:
         n = len(doc.text) // 10
-        spans = [{"start": k, "end": len(doc.text) - j, "type": "PERS"} for k in range(n) for j in range(n)][: 5000 // len(corpus) + 1]
+        spans = [{"start": k, "end": len(doc.text) - j, "type": "PERS"} for k in range(n) for j in range(n)][:per_document]
         records.append(record(doc.id, entities=spans))
     path, _ = write(tmp_path / "pred.jsonl", "".join(records))
     result = _score(path, "--task", "entities", "--layer", "nested")
