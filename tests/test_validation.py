@@ -6,6 +6,9 @@ import re
 
 import pytest
 
+from khabar.corpus import format as fmt
+from khabar.corpus.tokenize import split_sentences
+
 from conftest import annotation_file, load_json, run_khabar, save_json
 from values_case import at
 
@@ -165,6 +168,27 @@ def test_a_mention_across_a_sentence_boundary_is_refused_and_one_inside_a_token_
     assert result.returncode == 1
     index = len(doc["entities"])
     assert result.stderr.splitlines() == [f"{where}: entities[{index}]: {start}:{end} crosses a sentence boundary"]
+
+
+def test_validating_one_file_applies_the_layout_rules_too(tmp_path):
+    """`khabar validate FILE` (what annotators run on their pass) refuses what the build would: an event
+    argument in another sentence than its trigger, one line naming the file and field; the file is kept."""
+    source = annotation_file(fmt.ROOT)
+    doc = load_json(source)
+    first, second = (fmt.Span(*s) for s in split_sentences(doc["text"])[:2])
+    trigger = next(m for m in re.finditer(r"\w{3,}", doc["text"][first.start : first.end]))
+    person = next(m for m in doc["entities"] if m["type"] == "PERS" and second.start <= m["start"] and m["end"] <= second.end)
+    doc["events"].append({"id": "Vtest", "type": "Contact:Meet", "trigger": {"start": trigger.start() + first.start, "end": trigger.end() + first.start, "text": trigger.group()},
+                          "arguments": [{"role": "Entity", "mention": person["id"]}], "modality": "Asserted", "polarity": "Positive",
+                          "genericity": "Specific", "tense": "Past", "coref": "Ctest"})
+    path = tmp_path / source.name
+    save_json(path, doc)
+    written = path.read_bytes()
+    result = run_khabar("validate", str(path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"{path}: events[{len(doc['events']) - 1}].arguments[0].mention: {person['id']!r} lies in sentence 1, its trigger in sentence 0")
+    assert path.read_bytes() == written
 
 
 # --------------------------------------------------------------------------------------------------
