@@ -152,3 +152,18 @@ def test_one_statement_of_two_speakers_pairs_quote_by_quote():
     assert list(agreement.disagreements(doc(first, second), doc(first))) == [
         ("quote missing", "only A has indirect quote 18:27 «الوضع صعب» (speaker سعيد)")
     ]
+
+
+def test_the_headline_table_repeats_each_batch_table():
+    """docs/agreement.md's summary row of a batch is its table's flat NER, quotes end to end, trigger and
+    argument classification (the batch tables themselves are checked against the scorers above)."""
+    report = (fmt.ROOT / "docs" / "agreement.md").read_text(encoding="utf-8")
+    summary = report.split("| batch | flat NER | quotes end to end | triggers | arguments |\n|---|---:|---:|---:|---:|\n")[1].split("\n\n")[0]
+    rows = {cells[0]: cells[1:] for cells in (line.strip("| ").split(" | ") for line in summary.splitlines())}
+    measures = ("flat mentions, exact span and type", "end_to_end", "trigger_classification", "argument_classification")
+    blocks = [name for name in agreement.batches() if f"<!-- agreement-{name}:start -->" in report and name != "0.1"]
+    assert blocks and sorted(rows) == sorted(blocks)
+    for name in blocks:
+        block = report.split(f"<!-- agreement-{name}:start -->\n")[1].split(f"<!-- agreement-{name}:end -->")[0]
+        figures = {line.split(" | ")[1]: line.split(" | ")[2].rstrip(" |") for line in block.splitlines()[2:]}
+        assert rows[name] == [figures[m] for m in measures], name
