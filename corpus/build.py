@@ -65,6 +65,19 @@ def layout_problems(doc: fmt.Document, where: str) -> list[fmt.Problem]:
     return problems
 
 
+def trigger_problems(doc: fmt.Document, where: str) -> list[fmt.Problem]:
+    """Two events of one type on one trigger span: a trigger word is one event mention, with all its
+    participants as arguments (guidelines 2.3, change log 2). A rule of the gold, not of the format: raw
+    passes made before it are kept as they were annotated."""
+    problems, first = [], {}
+    for i, event in enumerate(doc.events):
+        key = (event.trigger.start, event.trigger.end, event.type)
+        if key in first:
+            problems.append(fmt.Problem(where, f"events[{i}].trigger", f"has the trigger and type of events[{first[key]}] (a trigger word is one event mention: give it all the participants)"))
+        first.setdefault(key, i)
+    return problems
+
+
 def _sentence_index(doc: fmt.Document):
     starts = [s.start for s in doc.sentences]
     return lambda offset: bisect.bisect_right(starts, offset) - 1
@@ -73,7 +86,12 @@ def _sentence_index(doc: fmt.Document):
 def read_corpus_sources(paths: Iterable[Path] | None = None) -> list[fmt.Document]:
     """All annotation sources with their layout, after every check passed."""
     documents = [with_layout(doc) for doc in fmt.read_annotations(paths)]
-    problems = [p for doc in documents for p in layout_problems(doc, fmt.display_path(fmt.ANNOTATIONS_DIR / f"{doc.id}.json"))]
+    problems = [
+        p
+        for doc in documents
+        for where in [fmt.display_path(fmt.ANNOTATIONS_DIR / f"{doc.id}.json")]
+        for p in (*layout_problems(doc, where), *trigger_problems(doc, where))
+    ]
     problems += seed_index_problems(documents)
     if problems:
         raise fmt.ValidationFailed(problems)

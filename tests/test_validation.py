@@ -170,6 +170,31 @@ def test_a_mention_across_a_sentence_boundary_is_refused_and_one_inside_a_token_
     assert result.stderr.splitlines() == [f"{where}: entities[{index}]: {start}:{end} crosses a sentence boundary"]
 
 
+def test_one_trigger_span_is_one_event_of_its_type(tmp_path):
+    """Two events of one type on the same trigger (one verb, two deaths: guidelines 2.3) are refused in
+    the gold, one line naming the second event; the same span with another type is allowed."""
+    source = annotation_file(fmt.ROOT)
+    doc = load_json(source)
+    [first] = split_sentences(doc["text"])[:1]
+    word = next(re.finditer(r"\w{3,}", doc["text"][first[0] : first[1]]))
+    trigger = {"start": word.start() + first[0], "end": word.end() + first[0], "text": word.group()}
+
+    def event(n: int, event_type: str) -> dict:
+        return {"id": f"Vtest{n}", "type": event_type, "trigger": trigger, "arguments": [], "modality": "Asserted",
+                "polarity": "Positive", "genericity": "Specific", "tense": "Past", "coref": f"Ctest{n}"}
+
+    doc["events"] += [event(1, "Life:Die"), event(2, "Conflict:Attack")]
+    path = tmp_path / source.name
+    save_json(path, doc)
+    assert run_khabar("validate", str(path)).returncode == 0
+    doc["events"].append(event(3, "Life:Die"))
+    save_json(path, doc)
+    result = run_khabar("validate", str(path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    n = len(doc["events"])
+    assert result.stderr.splitlines() == [f"{path}: events[{n - 1}].trigger: has the trigger and type of events[{n - 3}] (a trigger word is one event mention: give it all the participants)"]
+
+
 def test_validating_one_file_applies_the_layout_rules_too(tmp_path):
     """`khabar validate FILE` (what annotators run on their pass) refuses what the build would: an event
     argument in another sentence than its trigger, one line naming the file and field; the file is kept."""
