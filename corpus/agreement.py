@@ -9,7 +9,7 @@ resolve each one and the guidelines can be fixed where a disagreement shows a ga
 from __future__ import annotations
 
 import argparse
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -202,12 +202,12 @@ def _event_disagreements(a, b, show):
         out = {}
         for e in doc.events:
             arguments = sorted((arg.role, doc.filler(arg).start, doc.filler(arg).end) for arg in e.arguments)
-            out[(e.trigger.start, e.trigger.end)] = (e.type, arguments, (e.modality, e.polarity, e.genericity, e.tense))
+            out.setdefault((e.trigger.start, e.trigger.end), (e.type, arguments, (e.modality, e.polarity, e.genericity, e.tense)))
         return out
 
     ea, eb = events(a), events(b)
-    chain_a = {(e.trigger.start, e.trigger.end): e.coref for e in a.events}
-    chain_b = {(e.trigger.start, e.trigger.end): e.coref for e in b.events}
+    chain_a = {(e.trigger.start, e.trigger.end): e.coref for e in reversed(a.events)}
+    chain_b = {(e.trigger.start, e.trigger.end): e.coref for e in reversed(b.events)}
     both = sorted(ea.keys() & eb.keys())
     for i, first in enumerate(both):
         for second in both[i + 1 :]:
@@ -228,6 +228,11 @@ def _event_disagreements(a, b, show):
         else:
             side, only = ("A", x) if x else ("B", y)
             yield "event missing", f"only {side} has {only[0]} trigger {show(*span)}"
+    for side, doc in (("A", a), ("B", b)):
+        per_span = Counter((e.trigger.start, e.trigger.end) for e in doc.events)
+        for span, count in sorted(per_span.items()):
+            if count > 1:
+                yield "event missing", f"{side} has {count} events on trigger {show(*span)} (the pairing above compares the first)"
 
 
 PER_DOCUMENT = (

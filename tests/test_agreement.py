@@ -167,3 +167,23 @@ def test_the_headline_table_repeats_each_batch_table():
         block = report.split(f"<!-- agreement-{name}:start -->\n")[1].split(f"<!-- agreement-{name}:end -->")[0]
         figures = {line.split(" | ")[1]: line.split(" | ")[2].rstrip(" |") for line in block.splitlines()[2:]}
         assert rows[name] == [figures[m] for m in measures], name
+
+
+def test_a_second_event_on_one_trigger_is_listed():
+    # pass B puts two Life:Die events on one verb (one per victim), pass A one with both victims: the
+    # pairing compares A's event with B's first (A has the second victim alone), and B's second event is
+    # named, not dropped
+    text = "توفي علي وسعيد."
+    mentions = (fmt.Mention("T1", 5, 8, "علي", "PERS", "name", "E1"), fmt.Mention("T2", 10, 14, "سعيد", "PERS", "name", "E2"))
+    clusters = (fmt.Cluster("E1", "PERS", "علي"), fmt.Cluster("E2", "PERS", "سعيد"))
+
+    def die(n: int, *victims: str) -> fmt.Event:
+        arguments = tuple(fmt.Argument("Victim", v) for v in victims)
+        return fmt.Event(f"V{n}", "Life:Die", fmt.Span(0, 4), arguments, "Asserted", "Positive", "Specific", "Past", "C1")
+
+    a = fmt.Document("d", text, {}, entities=mentions, clusters=clusters, events=(die(1, "T1", "T2"),))
+    b = fmt.Document("d", text, {}, entities=mentions, clusters=clusters, events=(die(1, "T1"), die(2, "T2")))
+    assert list(agreement.disagreements(a, b)) == [
+        ("event argument", "trigger 0:4 «توفي» (Life:Die): only A has Victim = 10:14 «سعيد»"),
+        ("event missing", "B has 2 events on trigger 0:4 «توفي» (the pairing above compares the first)"),
+    ]
