@@ -5,7 +5,8 @@ non-space character on its own. A gold span may start or end inside a token (a p
 وأذربيجان the entity is أذربيجان); the token views project it onto the tokens it overlaps
 (:func:`overlapped_tokens`), as WojoodNER tags whole tokens.
 
-Sentences are lines, split further after . ؟ ? ! when a space or the end of the line follows.
+Sentences are lines, split further after . ؟ ? ! when a space or the end of the line follows, except
+after an abbreviation (``د.``) before a word.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from typing import Sequence
 ARABIC_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed\u0640"
 TOKEN = re.compile(rf"[\w{ARABIC_MARKS}]+|[^\s\w{ARABIC_MARKS}]")
 SENTENCE_END = re.compile(r"[.؟?!](?=\s|$)")
+ABBREVIATIONS = ("د",)
+"""Words that a full stop abbreviates rather than ends a sentence with, when they stand alone before a
+name: ``د.`` (الدكتور, "Dr.", 061). (``م.`` after a year is the era mark and does end its sentence.)"""
 
 Span = tuple[int, int]
 
@@ -28,12 +32,19 @@ def split_sentences(text: str) -> list[Span]:
     offset = 0
     for line in text.splitlines(keepends=True):
         cut = 0
-        pieces = [m.end() for m in SENTENCE_END.finditer(line)] + [len(line)]
+        pieces = [m.end() for m in SENTENCE_END.finditer(line) if not _abbreviation(line, m.start())] + [len(line)]
         for end in pieces:
             _append_stripped(spans, text, offset + cut, offset + end)
             cut = end
         offset += len(line)
     return spans
+
+
+def _abbreviation(line: str, stop: int) -> bool:
+    """The full stop at ``stop`` ends an abbreviation (a word of :data:`ABBREVIATIONS`) and a word follows."""
+    word = re.search(r"(?:^|\s)(\w+)$", line[:stop])
+    following = line[stop + 1 :].lstrip(" \t")
+    return bool(word) and word.group(1) in ABBREVIATIONS and bool(following) and following[0].isalpha()
 
 
 def _append_stripped(spans: list[Span], text: str, start: int, end: int) -> None:

@@ -5,4 +5,4 @@ how numbers are computed. Both appear in `khabar --version` and in every score s
 """
 
 __version__ = "0.2.0"
-DATA_VERSION = "0.9.0"
+DATA_VERSION = "0.10.0"

@@ -44,6 +44,14 @@ def test_sentences_split_at_final_punctuation_and_lines():
     assert texts(text, split_sentences(text)) == ["عنوان", "قال 3.5 مرة.", "ثم ذهب؟", "نعم", "سطر"]
 
 
+
+def test_an_abbreviation_before_a_name_ends_no_sentence():
+    # `د.` (Dr.) before a name stays in its sentence; the era mark `م.` after a year and a `د.` that ends
+    # its line (nothing follows) still end one
+    text = "وقال د. علاء الرفاتي إن الوضع صعب. ولد عام 2013 م. وقد أفيد بذلك\nالتقى د.\nسطر"
+    assert texts(text, split_sentences(text)) == ["وقال د. علاء الرفاتي إن الوضع صعب.", "ولد عام 2013 م.", "وقد أفيد بذلك", "التقى د.", "سطر"]
+
+
 def test_every_document_is_tokenized_from_its_text_alone(corpus):
     """The gold never moves a token boundary: the built tokens are the tokenizer applied to the text."""
     for doc in corpus:
