@@ -157,7 +157,7 @@ def _cluster_disagreements(a, b, show):
 
 def _quote_disagreements(a, b, show):
     """Quotes are paired by content span; where one content has several quotes (one statement of two
-    coordinated speakers), identical quotes pair first, and the rest pair in text order."""
+    coordinated speakers), identical quotes pair first, and the rest in a fixed order (type, cue, speaker)."""
 
     def key(doc, q):
         speaker = doc.cluster(q.speaker).canonical if q.speaker else None

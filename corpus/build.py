@@ -78,6 +78,12 @@ def trigger_problems(doc: fmt.Document, where: str) -> list[fmt.Problem]:
     return problems
 
 
+def gold_problems(doc: fmt.Document, where: str) -> list[fmt.Problem]:
+    """What the gold must satisfy beyond the format (a document with its layout): `layout_problems`
+    and `trigger_problems`; the build and `khabar validate FILE` apply the same checks."""
+    return [*layout_problems(doc, where), *trigger_problems(doc, where)]
+
+
 def _sentence_index(doc: fmt.Document):
     starts = [s.start for s in doc.sentences]
     return lambda offset: bisect.bisect_right(starts, offset) - 1
@@ -86,12 +92,7 @@ def _sentence_index(doc: fmt.Document):
 def read_corpus_sources(paths: Iterable[Path] | None = None) -> list[fmt.Document]:
     """All annotation sources with their layout, after every check passed."""
     documents = [with_layout(doc) for doc in fmt.read_annotations(paths)]
-    problems = [
-        p
-        for doc in documents
-        for where in [fmt.display_path(fmt.ANNOTATIONS_DIR / f"{doc.id}.json")]
-        for p in (*layout_problems(doc, where), *trigger_problems(doc, where))
-    ]
+    problems = [p for doc in documents for p in gold_problems(doc, fmt.display_path(fmt.ANNOTATIONS_DIR / f"{doc.id}.json"))]
     problems += seed_index_problems(documents)
     if problems:
         raise fmt.ValidationFailed(problems)

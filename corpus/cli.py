@@ -34,7 +34,7 @@ COMMAND, so that ``khabar score --conll`` does not load the baselines (a test ch
 
 
 def validate_command(args: argparse.Namespace) -> int:
-    from khabar.corpus.build import layout_problems, read_corpus_sources, trigger_problems, with_layout
+    from khabar.corpus.build import gold_problems, read_corpus_sources, with_layout
 
     if args.paths:
         unreadable = [path for path in args.paths if not path.is_file()]
@@ -48,8 +48,7 @@ def validate_command(args: argparse.Namespace) -> int:
                 if path.suffix == ".jsonl":
                     count += len(fmt.load_corpus(path))
                 else:
-                    doc = with_layout(fmt.read_annotation(path))
-                    problems.extend([*layout_problems(doc, fmt.display_path(path)), *trigger_problems(doc, fmt.display_path(path))])
+                    problems.extend(gold_problems(with_layout(fmt.read_annotation(path)), fmt.display_path(path)))
                     count += 1
             except fmt.InputError as error:
                 problems.extend(error.problems)
