@@ -202,12 +202,12 @@ def _event_disagreements(a, b, show):
         out = {}
         for e in doc.events:
             arguments = sorted((arg.role, doc.filler(arg).start, doc.filler(arg).end) for arg in e.arguments)
-            out.setdefault((e.trigger.start, e.trigger.end), (e.type, arguments, (e.modality, e.polarity, e.genericity, e.tense)))
+            out.setdefault((e.trigger.start, e.trigger.end), (e.type, arguments, (e.modality, e.polarity, e.genericity, e.tense), e.coref))
         return out
 
     ea, eb = events(a), events(b)
-    chain_a = {(e.trigger.start, e.trigger.end): e.coref for e in reversed(a.events)}
-    chain_b = {(e.trigger.start, e.trigger.end): e.coref for e in reversed(b.events)}
+    chain_a = {span: event[3] for span, event in ea.items()}
+    chain_b = {span: event[3] for span, event in eb.items()}
     both = sorted(ea.keys() & eb.keys())
     for i, first in enumerate(both):
         for second in both[i + 1 :]:
